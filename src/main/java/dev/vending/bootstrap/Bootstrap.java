@@ -1,0 +1,100 @@
+package dev.vending.bootstrap;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.vending.fleet.CacheMode;
+import dev.vending.fleet.FleetSpec;
+import dev.vending.fleet.OperatingSystem;
+
+/**
+ * Renders the per-OS bootstrap scripts kept as resources next to this class.
+ *
+ * <p>Generate-time values (executor, concurrency, tags, versions) replace explicit
+ * {@code @@NAME@@} placeholders in the header resource, shell- or PowerShell-quoted. Deploy-time
+ * values stay as {@code ${Name}} references for CloudFormation's Fn::Sub. The token is never a
+ * value here: instances fetch it at boot from {@code TokenSource}.
+ */
+public final class Bootstrap {
+    /** Names the template must map in its Fn::Sub of the header (besides AWS:: pseudo parameters). */
+    public static final List<String> RUNTIME_VARIABLES = List.of(
+            "GitLabUrl", "TokenSource", "AsgName", "LaunchHookName", "TerminateHookName", "CacheBucket", "LogGroup");
+
+    public static final String LAUNCH_HOOK = "vending-launch";
+    public static final String TERMINATE_HOOK = "vending-drain";
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("@@([A-Z0-9_]+)@@");
+
+    private Bootstrap() {
+    }
+
+    public static RenderedScript render(FleetSpec spec) {
+        String ext = spec.os() == OperatingSystem.WINDOWS ? "ps1" : "sh";
+        String base = spec.os() == OperatingSystem.WINDOWS ? "windows" : "linux";
+        String header = fill(resource(base + "-header." + ext), values(spec), spec.os());
+        String body = resource(base + "." + ext);
+        return new RenderedScript(spec.os(), header, body);
+    }
+
+    /** Generate-time values, by placeholder name. */
+    static Map<String, String> values(FleetSpec spec) {
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("FLEET_NAME", spec.name());
+        v.put("EXECUTOR", spec.runner().executor().id());
+        v.put("CONCURRENCY", Integer.toString(spec.runner().concurrency()));
+        v.put("RUNNER_VERSION", spec.runner().version());
+        v.put("ARCH", spec.arch().goName());
+        v.put("USER_TAGS", String.join(",", spec.runner().tags()));
+        v.put("OS_TAG", "os-" + spec.os().id());
+        v.put("ARCH_TAG", "arch-" + spec.arch().awsName());
+        v.put("EXECUTOR_TAG", "glexecutor-" + spec.runner().executor().id());
+        v.put("DOCKER_IMAGE", spec.runner().dockerImage());
+        v.put("DOCKER_PRIVILEGED", Boolean.toString(spec.runner().privileged()));
+        v.put("CACHE", spec.cache() == CacheMode.S3 ? "s3" : "none");
+        return v;
+    }
+
+    static String fill(String text, Map<String, String> values, OperatingSystem os) {
+        Matcher m = PLACEHOLDER.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = values.get(m.group(1));
+            if (value == null) {
+                throw new IllegalStateException("bootstrap placeholder @@" + m.group(1) + "@@ has no value");
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(quote(value, os)));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /**
+     * Single-quotes a value for bash or PowerShell. Values are validated upstream, but quoting here
+     * means no value can ever become code.
+     */
+    public static String quote(String value, OperatingSystem os) {
+        if (os == OperatingSystem.WINDOWS) {
+            // PowerShell: '' escapes ' inside single quotes; also the typographic quotes it honours
+            return "'" + value.replaceAll("['\u2018\u2019\u201A\u201B]", "''") + "'";
+        }
+        return "'" + value.replace("'", "'\"'\"'") + "'";
+    }
+
+    static String resource(String name) {
+        try (InputStream in = Bootstrap.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing bootstrap resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

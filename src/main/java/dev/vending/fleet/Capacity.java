@@ -1,0 +1,43 @@
+package dev.vending.fleet;
+
+/** Desired, minimum and maximum number of runner instances. */
+public record Capacity(int desired, int min, int max) {
+    /** Auto Scaling allows far more; beyond this a typo is likelier than a fleet. */
+    public static final int LIMIT = 5000;
+
+    public Capacity {
+        check("--runners", desired);
+        check("--min", min);
+        check("--max", max);
+        if (max < 1) {
+            throw new InvalidFleetException("--max", "must be at least 1");
+        }
+        if (min > max) {
+            throw new InvalidFleetException("--min", min + " is greater than --max " + max);
+        }
+        if (desired < min || desired > max) {
+            throw new InvalidFleetException("--runners", desired + " is outside --min " + min + " .. --max " + max);
+        }
+    }
+
+    private static void check(String option, int v) {
+        if (v < 0) {
+            throw new InvalidFleetException(option, "must not be negative (got " + v + ")");
+        }
+        if (v > LIMIT) {
+            throw new InvalidFleetException(option, v + " is more than the supported " + LIMIT + " instances");
+        }
+    }
+
+    /** Instances replaced per batch in a rolling update: a quarter of the fleet, at least one. */
+    public static int rollingBatch(int desired) {
+        return Math.max(1, (desired + 3) / 4);
+    }
+
+    /** Defaults from N: min 0 (schedules and manual scale-in can stop everything), max N plus one rolling batch. */
+    public static Capacity fromDefaults(int desired, Integer min, Integer max, int peak) {
+        int lo = min != null ? min : 0;
+        int hi = max != null ? max : Math.max(Math.max(desired, peak) + rollingBatch(Math.max(desired, peak)), 1);
+        return new Capacity(desired, lo, hi);
+    }
+}

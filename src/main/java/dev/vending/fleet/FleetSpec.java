@@ -1,0 +1,180 @@
+package dev.vending.fleet;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * An immutable, validated description of a runner fleet. Everything that turns flags into a
+ * template goes through here, so an invalid combination cannot reach the template builder.
+ *
+ * @param schedule null when the fleet runs around the clock
+ */
+public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch arch, OperatingSystem os,
+        List<String> instanceTypes, RunnerSettings runner, Schedule schedule, int volumeSizeGiB, CacheMode cache) {
+
+    public static final String DEFAULT_NAME = "gitlab-runners";
+    private static final Pattern NAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9-]{0,27}");
+    public static final int MAX_INSTANCE_TYPES = 20;
+
+    public FleetSpec {
+        if (name == null || !NAME.matcher(name).matches() || name.endsWith("-")) {
+            throw new InvalidFleetException("--name", "invalid fleet name '" + name
+                    + "' (1-28 letters, digits and '-', starting with a letter, used in stack and resource names)");
+        }
+        if (os == OperatingSystem.WINDOWS && arch == Arch.ARM64) {
+            throw new InvalidFleetException("--arch", "arm64 is not available for --os windows (Windows Server runs on x86_64 only)");
+        }
+        if (os == OperatingSystem.WINDOWS && runner.executor() == Executor.DOCKER) {
+            throw new InvalidFleetException("--executor", "docker is not supported with --os windows; use --executor shell");
+        }
+        if (instanceTypes == null || instanceTypes.isEmpty()) {
+            throw new InvalidFleetException("--instance-types", "must name at least one instance type");
+        }
+        instanceTypes = List.copyOf(new LinkedHashSet<>(instanceTypes));
+        if (instanceTypes.size() > MAX_INSTANCE_TYPES) {
+            throw new InvalidFleetException("--instance-types", "at most " + MAX_INSTANCE_TYPES + " types (got " + instanceTypes.size() + ")");
+        }
+        if (volumeSizeGiB < minVolume(os) || volumeSizeGiB > 16_384) {
+            throw new InvalidFleetException("--volume-size", "must be between " + minVolume(os) + " and 16384 GiB for "
+                    + os.id() + " (got " + volumeSizeGiB + ")");
+        }
+        if (schedule != null && schedule.runnersWhenStarted() > capacity.max()) {
+            throw new InvalidFleetException("--schedule-runners", schedule.runnersWhenStarted() + " is more than --max " + capacity.max());
+        }
+    }
+
+    public static int minVolume(OperatingSystem os) {
+        return os == OperatingSystem.WINDOWS ? 50 : 8;
+    }
+
+    public static int defaultVolume(OperatingSystem os) {
+        return os == OperatingSystem.WINDOWS ? 100 : 40;
+    }
+
+    /** Tags every runner of this fleet registers with, in .gitlab-ci.yml order: computed ones, then the user's. */
+    public List<String> runnerTags(boolean spotInstance) {
+        List<String> tags = new ArrayList<>();
+        tags.add(spotInstance ? "computetype-spot" : "computetype-ondemand");
+        tags.add("os-" + os.id());
+        tags.add("arch-" + arch.awsName());
+        tags.add("glexecutor-" + runner.executor().id());
+        for (String t : runner.tags()) {
+            if (!tags.contains(t)) {
+                tags.add(t);
+            }
+        }
+        return tags;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Collects raw option values, fills the documented defaults, checks cross-option rules
+     * (instance types against the catalogue) and builds the spec.
+     */
+    public static final class Builder {
+        private String name = DEFAULT_NAME;
+        private int runners = 1;
+        private Integer min;
+        private Integer max;
+        private Purchase purchase = Purchase.allOnDemand();
+        private Arch arch = Arch.X86_64;
+        private OperatingSystem os = OperatingSystem.LINUX;
+        private List<String> instanceTypes = List.of();
+        private boolean allowUnknownTypes;
+        private Executor executor = Executor.DOCKER;
+        private int concurrency = 4;
+        private List<String> tags = List.of();
+        private String gitlabUrl = RunnerSettings.DEFAULT_GITLAB_URL;
+        private String version = "latest";
+        private String dockerImage = RunnerSettings.DEFAULT_DOCKER_IMAGE;
+        private boolean privileged;
+        private String scheduleStart;
+        private String scheduleStop;
+        private String timeZone = "UTC";
+        private Integer scheduleRunners;
+        private Integer volumeSize;
+        private CacheMode cache = CacheMode.S3;
+
+        public Builder name(String v) { name = v; return this; }
+        public Builder runners(int v) { runners = v; return this; }
+        public Builder min(Integer v) { min = v; return this; }
+        public Builder max(Integer v) { max = v; return this; }
+        public Builder purchase(Purchase v) { purchase = v; return this; }
+        public Builder arch(Arch v) { arch = v; return this; }
+        public Builder os(OperatingSystem v) { os = v; return this; }
+        public Builder instanceTypes(List<String> v) { instanceTypes = v == null ? List.of() : List.copyOf(v); return this; }
+        public Builder allowUnknownInstanceTypes(boolean v) { allowUnknownTypes = v; return this; }
+        public Builder executor(Executor v) { executor = v; return this; }
+        public Builder concurrency(int v) { concurrency = v; return this; }
+        public Builder tags(List<String> v) { tags = v == null ? List.of() : List.copyOf(v); return this; }
+        public Builder gitlabUrl(String v) { gitlabUrl = v; return this; }
+        public Builder runnerVersion(String v) { version = v; return this; }
+        public Builder dockerImage(String v) { dockerImage = v; return this; }
+        public Builder privileged(boolean v) { privileged = v; return this; }
+        public Builder scheduleStart(String v) { scheduleStart = v; return this; }
+        public Builder scheduleStop(String v) { scheduleStop = v; return this; }
+        public Builder timeZone(String v) { timeZone = v; return this; }
+        public Builder scheduleRunners(Integer v) { scheduleRunners = v; return this; }
+        public Builder volumeSize(Integer v) { volumeSize = v; return this; }
+        public Builder cache(CacheMode v) { cache = v; return this; }
+
+        public FleetSpec build() {
+            if (os == OperatingSystem.WINDOWS && arch == Arch.ARM64) {
+                throw new InvalidFleetException("--arch", "arm64 is not available for --os windows (Windows Server runs on x86_64 only)");
+            }
+            if (purchase.onDemandBase() > 0 && purchase.onDemandBase() > Math.max(runners, max == null ? runners : max)) {
+                throw new InvalidFleetException("--on-demand-base", purchase.onDemandBase() + " is more than the fleet's "
+                        + Math.max(runners, max == null ? runners : max) + " instances");
+            }
+            Schedule schedule = null;
+            if (scheduleStart != null || scheduleStop != null) {
+                if (scheduleStart == null) {
+                    throw new InvalidFleetException("--schedule-start", "is required with --schedule-stop");
+                }
+                if (scheduleStop == null) {
+                    throw new InvalidFleetException("--schedule-stop", "is required with --schedule-start");
+                }
+                schedule = new Schedule(scheduleStart, scheduleStop, timeZone, scheduleRunners != null ? scheduleRunners : Math.max(runners, 1));
+            } else if (scheduleRunners != null) {
+                throw new InvalidFleetException("--schedule-runners", "needs --schedule-start and --schedule-stop");
+            } else if (!"UTC".equals(timeZone)) {
+                // accepted but only meaningful with a schedule; still validated so typos are caught
+                new Schedule("0 0 * * *", "0 1 * * *", timeZone, 1);
+            }
+            int peak = schedule == null ? runners : Math.max(runners, schedule.runnersWhenStarted());
+            Capacity capacity = Capacity.fromDefaults(runners, min, max, peak);
+            List<String> types = instanceTypes.isEmpty() ? InstanceCatalog.defaults(arch, purchase.usesSpot()) : instanceTypes;
+            for (String t : types) {
+                checkType(t);
+            }
+            RunnerSettings runner = new RunnerSettings(executor, concurrency, tags, gitlabUrl, version, dockerImage, privileged);
+            return new FleetSpec(name, capacity, purchase, arch, os, types, runner, schedule,
+                    volumeSize != null ? volumeSize : defaultVolume(os), cache);
+        }
+
+        private void checkType(String t) {
+            if (!InstanceCatalog.isWellFormedName(t)) {
+                throw new InvalidFleetException("--instance-types", "'" + t + "' is not an instance type name (e.g. m7g.large)");
+            }
+            InstanceType known = InstanceCatalog.find(t).orElse(null);
+            if (known == null) {
+                if (!allowUnknownTypes) {
+                    throw new InvalidFleetException("--instance-types", "unknown instance type '" + t
+                            + "'; check the name, or pass --allow-unknown-instance-types if you know it exists");
+                }
+                return;
+            }
+            if (known.arch() != arch) {
+                throw new InvalidFleetException("--instance-types", t + " is " + known.arch().awsName() + " but --arch is " + arch.awsName());
+            }
+            if (os == OperatingSystem.WINDOWS && !known.windows()) {
+                throw new InvalidFleetException("--instance-types", t + " cannot run Windows");
+            }
+        }
+    }
+}

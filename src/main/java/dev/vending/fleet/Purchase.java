@@ -1,0 +1,58 @@
+package dev.vending.fleet;
+
+/**
+ * Spot / On-Demand split: {@code onDemandBase} instances are always On-Demand; above that,
+ * {@code spotPercent} percent are Spot.
+ */
+public record Purchase(int onDemandBase, int spotPercent) {
+    public Purchase {
+        if (spotPercent < 0 || spotPercent > 100) {
+            throw new InvalidFleetException("--spot-percent", "must be between 0 and 100 (got " + spotPercent + ")");
+        }
+        if (onDemandBase < 0) {
+            throw new InvalidFleetException("--on-demand-base", "must not be negative (got " + onDemandBase + ")");
+        }
+        if (onDemandBase > Capacity.LIMIT) {
+            throw new InvalidFleetException("--on-demand-base", onDemandBase + " is more than " + Capacity.LIMIT);
+        }
+    }
+
+    public static Purchase allSpot() {
+        return new Purchase(0, 100);
+    }
+
+    public static Purchase allOnDemand() {
+        return new Purchase(0, 0);
+    }
+
+    public boolean usesSpot() {
+        return spotPercent > 0;
+    }
+
+    public boolean allSpotOnly() {
+        return spotPercent == 100 && onDemandBase == 0;
+    }
+
+    public boolean allOnDemandOnly() {
+        return spotPercent == 0;
+    }
+
+    public boolean mixed() {
+        return !allSpotOnly() && !allOnDemandOnly();
+    }
+
+    public int onDemandPercentAboveBase() {
+        return 100 - spotPercent;
+    }
+
+    /** Short description: "Spot", "On-Demand", "1 On-Demand + 50% Spot". */
+    public String describe() {
+        if (allSpotOnly()) {
+            return "Spot";
+        }
+        if (allOnDemandOnly()) {
+            return "On-Demand";
+        }
+        return (onDemandBase > 0 ? onDemandBase + " On-Demand + " : "") + spotPercent + "% Spot";
+    }
+}

@@ -1,0 +1,77 @@
+package dev.vending.fleet;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * How GitLab Runner is configured on each instance.
+ *
+ * @param concurrency  jobs run at once per instance ({@code concurrent} in config.toml)
+ * @param tags         the user's extra runner tags (the computed ones are added by {@link FleetSpec#runnerTags})
+ * @param version      {@code latest} or an exact runner version like {@code 17.5.2}
+ * @param dockerImage  default image for jobs that name none (docker executor)
+ * @param privileged   run job containers privileged (needed for docker-in-docker; off unless asked)
+ */
+public record RunnerSettings(Executor executor, int concurrency, List<String> tags, String gitlabUrl, String version,
+        String dockerImage, boolean privileged) {
+
+    public static final String DEFAULT_GITLAB_URL = "https://gitlab.com";
+    public static final String DEFAULT_DOCKER_IMAGE = "public.ecr.aws/docker/library/alpine:latest";
+    private static final Pattern TAG = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,62}");
+    private static final Pattern VERSION = Pattern.compile("latest|\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+    private static final Pattern IMAGE = Pattern.compile("[a-z0-9][a-z0-9._/:@-]{0,254}");
+    public static final int MAX_CONCURRENCY = 256;
+
+    public RunnerSettings {
+        if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+            throw new InvalidFleetException("--concurrency", "must be between 1 and " + MAX_CONCURRENCY + " (got " + concurrency + ")");
+        }
+        LinkedHashSet<String> unique = new LinkedHashSet<>();
+        for (String t : tags) {
+            String tag = t.trim();
+            if (!TAG.matcher(tag).matches()) {
+                throw new InvalidFleetException("--runner-tags", "invalid tag '" + t
+                        + "' (letters, digits, '_', '.', ':' and '-', up to 63 characters, starting with a letter or digit)");
+            }
+            unique.add(tag);
+        }
+        tags = List.copyOf(unique);
+        gitlabUrl = normaliseUrl(gitlabUrl);
+        if (version == null || !VERSION.matcher(version).matches()) {
+            throw new InvalidFleetException("--runner-version", "must be 'latest' or a version like 17.5.2 (got '" + version + "')");
+        }
+        if (dockerImage == null || !IMAGE.matcher(dockerImage).matches()) {
+            throw new InvalidFleetException("--docker-image", "invalid image reference '" + dockerImage + "'");
+        }
+    }
+
+    /** Checks an http(s) URL without quotes, spaces or credentials and drops a trailing slash. */
+    public static String normaliseUrl(String url) {
+        if (url == null || url.isBlank()) {
+            throw new InvalidFleetException("--gitlab-url", "must not be empty");
+        }
+        URI uri;
+        try {
+            uri = new URI(url.trim());
+        } catch (URISyntaxException e) {
+            throw new InvalidFleetException("--gitlab-url", "'" + url + "' is not a valid URL");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("https") && !scheme.equals("http")) {
+            throw new InvalidFleetException("--gitlab-url", "'" + url + "' must start with https:// or http://");
+        }
+        if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null
+                || !url.trim().matches("[A-Za-z0-9:/._~%-]+")) {
+            throw new InvalidFleetException("--gitlab-url", "'" + url + "' must be a plain http(s) URL like https://gitlab.example.com");
+        }
+        String s = url.trim();
+        while (s.endsWith("/")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        return s;
+    }
+}

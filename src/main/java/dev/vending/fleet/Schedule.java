@@ -1,0 +1,25 @@
+package dev.vending.fleet;
+
+import java.time.ZoneId;
+
+/**
+ * Scheduled uptime: scale to {@code runnersWhenStarted} at {@code startCron} and to zero at
+ * {@code stopCron}, both in {@code timeZone} (IANA name).
+ */
+public record Schedule(String startCron, String stopCron, String timeZone, int runnersWhenStarted) {
+    public Schedule {
+        startCron = CronExpression.validate("--schedule-start", startCron);
+        stopCron = CronExpression.validate("--schedule-stop", stopCron);
+        if (timeZone == null || !ZoneId.getAvailableZoneIds().contains(timeZone)) {
+            throw new InvalidFleetException("--timezone", "unknown time zone '" + timeZone
+                    + "' (expected an IANA name such as UTC, Europe/Berlin or America/New_York)");
+        }
+        if (runnersWhenStarted < 1 || runnersWhenStarted > Capacity.LIMIT) {
+            throw new InvalidFleetException("--schedule-runners", "must be between 1 and " + Capacity.LIMIT
+                    + " (got " + runnersWhenStarted + ")");
+        }
+        if (startCron.equals(stopCron)) {
+            throw new InvalidFleetException("--schedule-stop", "is the same as --schedule-start");
+        }
+    }
+}
