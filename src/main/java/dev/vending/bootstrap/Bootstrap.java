@@ -52,9 +52,8 @@ public final class Bootstrap {
         v.put("RUNNER_VERSION", spec.runner().version());
         v.put("ARCH", spec.arch().goName());
         v.put("USER_TAGS", String.join(",", spec.runner().tags()));
-        v.put("OS_TAG", "os-" + spec.os().id());
-        v.put("ARCH_TAG", "arch-" + spec.arch().awsName());
-        v.put("EXECUTOR_TAG", "glexecutor-" + spec.runner().executor().id());
+        // computetype-* is decided on the instance from IMDS; the rest is fixed by the spec
+        v.put("FIXED_TAGS", String.join(",", spec.runnerTags(false).subList(1, 4)));
         v.put("DOCKER_IMAGE", spec.runner().dockerImage());
         v.put("DOCKER_PRIVILEGED", Boolean.toString(spec.runner().privileged()));
         v.put("CACHE", spec.cache() == CacheMode.S3 ? "s3" : "none");

@@ -21,6 +21,8 @@ public final class JsonTemplateWriter {
         StringWriter out = new StringWriter(32_768);
         try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
             DefaultPrettyPrinter pp = new DefaultPrettyPrinter()
+                    .withSeparators(com.fasterxml.jackson.core.util.Separators.createDefaultInstance()
+                            .withObjectFieldValueSpacing(com.fasterxml.jackson.core.util.Separators.Spacing.AFTER))
                     .withObjectIndenter(new DefaultIndenter("  ", "\n"));
             pp.indentArraysWith(new DefaultIndenter("  ", "\n"));
             g.setPrettyPrinter(pp);

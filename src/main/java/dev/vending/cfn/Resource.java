@@ -68,6 +68,12 @@ public abstract class Resource {
         this.metadata = m;
     }
 
+    /** Silences named cfn-lint checks for this resource only; use for proven false positives. */
+    public Resource lintIgnore(String... checks) {
+        this.metadata = Map.of("cfn-lint", Map.of("config", Map.of("ignore_checks", List.of(checks))));
+        return this;
+    }
+
     Props toProps() {
         Props props = properties();
         return Props.of()

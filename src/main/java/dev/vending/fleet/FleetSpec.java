@@ -82,7 +82,7 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
         private Integer min;
         private Integer max;
         private Purchase purchase = Purchase.allOnDemand();
-        private Arch arch = Arch.X86_64;
+        private Arch arch;
         private OperatingSystem os = OperatingSystem.LINUX;
         private List<String> instanceTypes = List.of();
         private boolean allowUnknownTypes;
@@ -124,6 +124,8 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
         public Builder cache(CacheMode v) { cache = v; return this; }
 
         public FleetSpec build() {
+            // Graviton by default on Linux (the cheaper, faster choice); Windows Server is x86_64 only.
+            Arch arch = this.arch != null ? this.arch : os == OperatingSystem.WINDOWS ? Arch.X86_64 : Arch.ARM64;
             if (os == OperatingSystem.WINDOWS && arch == Arch.ARM64) {
                 throw new InvalidFleetException("--arch", "arm64 is not available for --os windows (Windows Server runs on x86_64 only)");
             }
@@ -150,14 +152,14 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
             Capacity capacity = Capacity.fromDefaults(runners, min, max, peak);
             List<String> types = instanceTypes.isEmpty() ? InstanceCatalog.defaults(arch, purchase.usesSpot()) : instanceTypes;
             for (String t : types) {
-                checkType(t);
+                checkType(t, arch);
             }
             RunnerSettings runner = new RunnerSettings(executor, concurrency, tags, gitlabUrl, version, dockerImage, privileged);
             return new FleetSpec(name, capacity, purchase, arch, os, types, runner, schedule,
                     volumeSize != null ? volumeSize : defaultVolume(os), cache);
         }
 
-        private void checkType(String t) {
+        private void checkType(String t, Arch arch) {
             if (!InstanceCatalog.isWellFormedName(t)) {
                 throw new InvalidFleetException("--instance-types", "'" + t + "' is not an instance type name (e.g. m7g.large)");
             }

@@ -11,6 +11,7 @@ import dev.vending.cfn.Resource;
 
 /** AWS::AutoScaling::AutoScalingGroup. */
 public final class AutoScalingGroup extends Resource {
+    private Object autoScalingGroupName;
     private Object minSize;
     private Object maxSize;
     private Object desiredCapacity;
@@ -35,6 +36,7 @@ public final class AutoScalingGroup extends Resource {
         return "AWS::AutoScaling::AutoScalingGroup";
     }
 
+    public AutoScalingGroup autoScalingGroupName(Object v) { autoScalingGroupName = v; return this; }
     public AutoScalingGroup minSize(Object v) { minSize = v; return this; }
     public AutoScalingGroup maxSize(Object v) { maxSize = v; return this; }
     public AutoScalingGroup desiredCapacity(Object v) { desiredCapacity = v; return this; }
@@ -80,6 +82,7 @@ public final class AutoScalingGroup extends Resource {
     @Override
     protected Props properties() {
         return Props.of()
+                .put("AutoScalingGroupName", autoScalingGroupName)
                 .put("MinSize", minSize)
                 .put("MaxSize", maxSize)
                 .put("DesiredCapacity", desiredCapacity)

@@ -7,13 +7,13 @@ import dev.vending.cfn.CfnProperty;
 import dev.vending.cfn.Props;
 
 /** An IAM policy document; statements are typed so wildcards are easy to check for. */
-public record PolicyDocument(List<Statement> statements) implements CfnProperty {
+public record PolicyDocument(List<? extends CfnProperty> statements) implements CfnProperty {
 
     public PolicyDocument {
         statements = List.copyOf(statements);
     }
 
-    public static PolicyDocument of(Statement... statements) {
+    public static PolicyDocument of(CfnProperty... statements) {
         return new PolicyDocument(List.of(statements));
     }
 
@@ -23,6 +23,19 @@ public record PolicyDocument(List<Statement> statements) implements CfnProperty 
                 .put("Version", "2012-10-17")
                 .put("Statement", Props.all(statements))
                 .toMap();
+    }
+
+    /**
+     * A statement that applies only when a template condition holds ({@code whenFalse} may be null:
+     * then the statement is left out).
+     */
+    public record Conditional(dev.vending.cfn.Condition condition, Statement whenTrue, Statement whenFalse)
+            implements CfnProperty {
+        @Override
+        public Object toCfn() {
+            return dev.vending.cfn.Fn.ifThen(condition, whenTrue == null ? dev.vending.cfn.Fn.NO_VALUE : whenTrue.toCfn(),
+                    whenFalse == null ? dev.vending.cfn.Fn.NO_VALUE : whenFalse.toCfn());
+        }
     }
 
     /**

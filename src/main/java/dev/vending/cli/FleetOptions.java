@@ -1,0 +1,153 @@
+package dev.vending.cli;
+
+import java.util.List;
+
+import dev.vending.fleet.Arch;
+import dev.vending.fleet.CacheMode;
+import dev.vending.fleet.Executor;
+import dev.vending.fleet.FleetSpec;
+import dev.vending.fleet.OperatingSystem;
+import dev.vending.fleet.Purchase;
+import picocli.CommandLine.Option;
+
+/**
+ * The fleet options shared by generate, deploy, cost and easybuttons (a picocli mixin).
+ * Values are kept raw here; {@link #toSpec()} hands them to the fleet layer, which validates.
+ */
+public final class FleetOptions {
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Fleet name, used in tags and resource names (default: ${DEFAULT-VALUE}).",
+            defaultValue = FleetSpec.DEFAULT_NAME)
+    String name;
+
+    @Option(names = "--runners", paramLabel = "N", description = "Desired runner instances (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+    int runners;
+
+    @Option(names = "--min", paramLabel = "N", description = "Minimum instances (default: 0, so schedules and scale-in can stop all).")
+    Integer min;
+
+    @Option(names = "--max", paramLabel = "N", description = "Maximum instances (default: runners plus one rolling-update batch).")
+    Integer max;
+
+    @Option(names = "--spot", description = "All instances on Spot.")
+    boolean spot;
+
+    @Option(names = "--on-demand", description = "All instances On-Demand (the default).")
+    boolean onDemand;
+
+    @Option(names = "--spot-percent", paramLabel = "P", description = "Spot share (0-100) of the instances above the On-Demand base.")
+    Integer spotPercent;
+
+    @Option(names = "--on-demand-base", paramLabel = "N", description = "Instances that are always On-Demand before the Spot share applies.")
+    Integer onDemandBase;
+
+    @Option(names = "--arch", paramLabel = "ARCH", description = "arm64 or x86_64 (aliases aarch64, amd64). Default: arm64 on Linux, x86_64 on Windows.")
+    String arch;
+
+    @Option(names = "--os", paramLabel = "OS", description = "linux (Amazon Linux 2023) or windows (Windows Server 2022). Default: ${DEFAULT-VALUE}.",
+            defaultValue = "linux")
+    String os;
+
+    @Option(names = "--instance-types", paramLabel = "TYPE", split = ",",
+            description = "Instance types, in priority order. Default: a diversified current-generation list per arch for Spot, one type for On-Demand.")
+    List<String> instanceTypes;
+
+    @Option(names = "--allow-unknown-instance-types", description = "Accept instance types vending's catalogue does not know.")
+    boolean allowUnknownTypes;
+
+    @Option(names = "--executor", paramLabel = "EXECUTOR", description = "docker or shell (default: docker on Linux, shell on Windows).")
+    String executor;
+
+    @Option(names = "--concurrency", paramLabel = "N", description = "Jobs run at once per instance (default: ${DEFAULT-VALUE}).", defaultValue = "4")
+    int concurrency;
+
+    @Option(names = "--runner-tags", paramLabel = "TAG", split = ",", description = "Extra runner tags (computetype-*, os-*, arch-*, glexecutor-* are added).")
+    List<String> runnerTags;
+
+    @Option(names = "--gitlab-url", paramLabel = "URL", description = "GitLab instance (default: ${DEFAULT-VALUE}).",
+            defaultValue = "https://gitlab.com")
+    String gitlabUrl;
+
+    @Option(names = "--runner-version", paramLabel = "VERSION", description = "GitLab Runner version, e.g. 17.5.2 (default: ${DEFAULT-VALUE}).",
+            defaultValue = "latest")
+    String runnerVersion;
+
+    @Option(names = "--docker-image", paramLabel = "IMAGE", description = "Default job image for the docker executor (default: ${DEFAULT-VALUE}).",
+            defaultValue = "public.ecr.aws/docker/library/alpine:latest")
+    String dockerImage;
+
+    @Option(names = "--docker-privileged", description = "Run job containers privileged (docker-in-docker). Off unless given.")
+    boolean privileged;
+
+    @Option(names = "--schedule-start", paramLabel = "CRON", description = "Cron (5 fields) when the fleet starts, e.g. \"0 8 * * 1-5\".")
+    String scheduleStart;
+
+    @Option(names = "--schedule-stop", paramLabel = "CRON", description = "Cron (5 fields) when the fleet scales to zero, e.g. \"0 18 * * 1-5\".")
+    String scheduleStop;
+
+    @Option(names = "--timezone", paramLabel = "ZONE", description = "IANA time zone of the schedule (default: ${DEFAULT-VALUE}).", defaultValue = "UTC")
+    String timeZone;
+
+    @Option(names = "--schedule-runners", paramLabel = "N", description = "Desired instances when the schedule starts the fleet (default: --runners).")
+    Integer scheduleRunners;
+
+    @Option(names = "--volume-size", paramLabel = "GiB", description = "Root volume size (default: 40 Linux, 100 Windows).")
+    Integer volumeSize;
+
+    @Option(names = "--cache", paramLabel = "CACHE", description = "s3 (a shared cache bucket) or none (default: ${DEFAULT-VALUE}).", defaultValue = "s3")
+    String cache;
+
+    /** Builds the validated spec; contradictions and bad values throw with the flag's name. */
+    public FleetSpec toSpec() {
+        OperatingSystem operatingSystem = OperatingSystem.parse(os);
+        FleetSpec.Builder b = FleetSpec.builder()
+                .name(name)
+                .runners(runners)
+                .min(min)
+                .max(max)
+                .purchase(purchase())
+                .os(operatingSystem)
+                .instanceTypes(instanceTypes)
+                .allowUnknownInstanceTypes(allowUnknownTypes)
+                .executor(executor != null ? Executor.parse(executor)
+                        : operatingSystem == OperatingSystem.WINDOWS ? Executor.SHELL : Executor.DOCKER)
+                .concurrency(concurrency)
+                .tags(runnerTags)
+                .gitlabUrl(gitlabUrl)
+                .runnerVersion(runnerVersion)
+                .dockerImage(dockerImage)
+                .privileged(privileged)
+                .scheduleStart(scheduleStart)
+                .scheduleStop(scheduleStop)
+                .timeZone(timeZone)
+                .scheduleRunners(scheduleRunners)
+                .volumeSize(volumeSize)
+                .cache(CacheMode.parse(cache));
+        if (arch != null) {
+            b.arch(Arch.parse(arch));
+        }
+        return b.build();
+    }
+
+    Purchase purchase() {
+        if (spot && onDemand) {
+            throw new UsageException("--spot", "cannot be combined with --on-demand");
+        }
+        if (spot && (spotPercent != null && spotPercent != 100 || onDemandBase != null && onDemandBase != 0)) {
+            throw new UsageException("--spot", "means all Spot; it cannot be combined with --spot-percent or --on-demand-base (use those alone for a mix)");
+        }
+        if (onDemand && (spotPercent != null && spotPercent != 0)) {
+            throw new UsageException("--on-demand", "means all On-Demand; it cannot be combined with --spot-percent");
+        }
+        if (spot) {
+            return Purchase.allSpot();
+        }
+        if (spotPercent != null || onDemandBase != null) {
+            if (onDemand) {
+                return new Purchase(onDemandBase == null ? 0 : onDemandBase, 0);
+            }
+            return new Purchase(onDemandBase == null ? 0 : onDemandBase, spotPercent == null ? 100 : spotPercent);
+        }
+        return Purchase.allOnDemand();
+    }
+}

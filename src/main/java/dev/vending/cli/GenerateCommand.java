@@ -1,0 +1,53 @@
+package dev.vending.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import dev.vending.cfn.Template;
+import dev.vending.cfn.TemplateFormat;
+import dev.vending.fleet.FleetSpec;
+import dev.vending.fleet.FleetTemplate;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code vending generate}: prints or writes the fleet's CloudFormation template. */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Write the CloudFormation template of a runner fleet (stdout unless -o).")
+public final class GenerateCommand implements Callable<Integer> {
+
+    @Mixin
+    FleetOptions fleet;
+
+    @Option(names = {"-o", "--output-file"}, paramLabel = "FILE", description = "Write the template here (atomically) instead of stdout.")
+    Path output;
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "yaml or json (default: ${DEFAULT-VALUE}).", defaultValue = "yaml")
+    String format;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        TemplateFormat fmt = TemplateFormats.parse(format);
+        AtomicOutput.checkWritable("-o", output);
+        FleetSpec fleetSpec = fleet.toSpec();
+        Template template = FleetTemplate.build(fleetSpec);
+        String text = fmt.render(template);
+        int size = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (size > Template.INLINE_BODY_LIMIT_BYTES) {
+            spec.commandLine().getErr().println("warning: template is " + size + " bytes, over CloudFormation's "
+                    + Template.INLINE_BODY_LIMIT_BYTES + "-byte inline limit; deploy it through S3 (--s3-bucket)");
+        }
+        FleetNotes.print(fleetSpec, spec.commandLine().getErr());
+        AtomicOutput.write(output, text, new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
+                java.nio.charset.StandardCharsets.UTF_8));
+        if (output != null) {
+            spec.commandLine().getErr().println("wrote " + output + " (" + size + " bytes)");
+        }
+        return ExitCodes.OK;
+    }
+}

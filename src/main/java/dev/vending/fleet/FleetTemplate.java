@@ -1,0 +1,292 @@
+package dev.vending.fleet;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.vending.bootstrap.Bootstrap;
+import dev.vending.bootstrap.RenderedScript;
+import dev.vending.cfn.Condition;
+import dev.vending.cfn.Fn;
+import dev.vending.cfn.Intrinsic;
+import dev.vending.cfn.Output;
+import dev.vending.cfn.Parameter;
+import dev.vending.cfn.Rule;
+import dev.vending.cfn.Template;
+import dev.vending.cfn.resource.AutoScalingGroup;
+import dev.vending.cfn.resource.AutoScalingGroup.InstancesDistribution;
+import dev.vending.cfn.resource.AutoScalingGroup.LifecycleHookSpecification;
+import dev.vending.cfn.resource.AutoScalingGroup.MixedInstancesPolicy;
+import dev.vending.cfn.resource.IamRole;
+import dev.vending.cfn.resource.InstanceProfile;
+import dev.vending.cfn.resource.LaunchTemplate;
+import dev.vending.cfn.resource.LogGroup;
+import dev.vending.cfn.resource.PolicyDocument;
+import dev.vending.cfn.resource.PolicyDocument.Statement;
+import dev.vending.cfn.resource.S3Bucket;
+import dev.vending.cfn.resource.S3BucketPolicy;
+import dev.vending.cfn.resource.ScheduledAction;
+import dev.vending.cfn.resource.Secret;
+import dev.vending.cfn.resource.SecurityGroup;
+import dev.vending.cfn.resource.Tag;
+
+/**
+ * The one place that turns a {@link FleetSpec} into a CloudFormation template.
+ *
+ * <p>Deploy-time choices (GitLab URL, token, network, counts, AMI) are parameters so the same
+ * template works from the console's Quick Create form; everything the flags decide is fixed here.
+ */
+public final class FleetTemplate {
+    public static final String P_GITLAB_URL = "GitLabUrl";
+    public static final String P_RUNNER_TOKEN = "RunnerToken";
+    public static final String P_TOKEN_PARAMETER = "RunnerTokenParameterName";
+    public static final String P_VPC = "VpcId";
+    public static final String P_SUBNETS = "SubnetIds";
+    public static final String P_RUNNER_COUNT = "RunnerCount";
+    public static final String P_MIN = "MinRunners";
+    public static final String P_MAX = "MaxRunners";
+    public static final String P_IMAGE = "ImageId";
+
+    public static final String ASG = "RunnerGroup";
+    public static final String OUT_ASG = "AutoScalingGroupName";
+    public static final String OUT_ROLE = "InstanceRoleArn";
+    public static final String OUT_CACHE = "CacheBucketName";
+    public static final String OUT_TAGS = "RunnerTags";
+    public static final String OUT_LOG_GROUP = "LogGroupName";
+
+    /** Longest a runner may drain on scale-in before the instance goes anyway (the watcher heartbeats). */
+    public static final int DRAIN_HEARTBEAT_SECONDS = 600;
+    public static final int LAUNCH_TIMEOUT_SECONDS = 900;
+    public static final int LOG_RETENTION_DAYS = 30;
+    public static final int CACHE_EXPIRY_DAYS = 14;
+
+    private FleetTemplate() {
+    }
+
+    public static Template build(FleetSpec spec) {
+        Template t = new Template(description(spec));
+
+        String gGitLab = "GitLab";
+        String gNetwork = "Network";
+        String gCapacity = "Capacity";
+        String gInstances = "Instances";
+        Parameter url = t.add(Parameter.string(P_GITLAB_URL).group(gGitLab).label("GitLab URL")
+                .description("URL of the GitLab instance the runners register with")
+                .defaultValue(spec.runner().gitlabUrl())
+                .allowedPattern("^https?://[A-Za-z0-9.:/_~%-]+$")
+                .constraintDescription("must be a plain http(s) URL such as https://gitlab.com"));
+        Parameter token = t.add(Parameter.string(P_RUNNER_TOKEN).group(gGitLab).label("Runner token")
+                .description("Runner authentication token (glrt-...) or legacy registration token; stored in Secrets Manager. "
+                        + "Leave empty when giving an SSM parameter name instead.")
+                .defaultValue("").noEcho().maxLength(512)
+                .allowedPattern("^[A-Za-z0-9_.=-]*$")
+                .constraintDescription("a GitLab runner token has letters, digits, '-', '_', '.' and '='"));
+        Parameter tokenParam = t.add(Parameter.string(P_TOKEN_PARAMETER).group(gGitLab)
+                .label("Existing SSM SecureString with the token (optional)")
+                .description("Name of an existing SSM SecureString parameter holding the token, e.g. /gitlab/runner-token. "
+                        + "Used instead of the token above.")
+                .defaultValue("").allowedPattern("^$|^/[A-Za-z0-9_.\\-/]{1,1010}$")
+                .constraintDescription("empty, or an SSM parameter name starting with /"));
+        Parameter vpc = t.add(new Parameter(P_VPC, "AWS::EC2::VPC::Id").group(gNetwork).label("VPC")
+                .description("VPC of the runners (the region's default VPC works)"));
+        Parameter subnets = t.add(new Parameter(P_SUBNETS, "List<AWS::EC2::Subnet::Id>").group(gNetwork).label("Subnets")
+                .description("Subnets of that VPC with a route to the internet (public with auto-assigned IPs, or private behind NAT); "
+                        + "several AZs spread Spot capacity"));
+        Parameter count = t.add(Parameter.number(P_RUNNER_COUNT).group(gCapacity).label("Runner instances")
+                .description("Desired number of runner instances" + (spec.schedule() != null ? " until the first scheduled start or stop" : ""))
+                .defaultValue(spec.capacity().desired()).minValue(0).maxValue(Capacity.LIMIT));
+        Parameter min = t.add(Parameter.number(P_MIN).group(gCapacity).label("Minimum instances")
+                .description("Fewest instances the group keeps").defaultValue(spec.capacity().min()).minValue(0).maxValue(Capacity.LIMIT));
+        Parameter max = t.add(Parameter.number(P_MAX).group(gCapacity).label("Maximum instances")
+                .description("Most instances the group may run (leave headroom for rolling replacement)")
+                .defaultValue(spec.capacity().max()).minValue(1).maxValue(Capacity.LIMIT));
+        Parameter image = t.add(new Parameter(P_IMAGE, "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>").group(gInstances)
+                .label("AMI (SSM parameter)")
+                .description("Public SSM parameter of the AMI; the latest image is taken at each stack update. "
+                        + "Point it at your own parameter to pin an image.")
+                .defaultValue(spec.os().amiParameter(spec.arch())));
+
+        Condition createSecret = t.add(new Condition("CreateTokenSecret",
+                Fn.equalTo(Fn.ref(tokenParam), "")));
+        t.add(new Rule("TokenGiven", null, List.of(new Rule.Assertion(
+                Fn.not(Fn.and(Fn.equalTo(Fn.ref(token), ""), Fn.equalTo(Fn.ref(tokenParam), ""))),
+                "Give the runner token, or the name of an SSM SecureString parameter that holds it."))));
+
+        List<Tag> fleetTags = List.of(new Tag("vending:fleet", spec.name()), new Tag("vending:stack", Fn.STACK_NAME));
+
+        Secret secret = new Secret("RunnerTokenSecret")
+                .description("GitLab runner token of vending fleet " + spec.name())
+                .secretString(Fn.ref(token));
+        // The parameter may be empty only when the SSM alternative is used, and then this secret is
+        // not created (condition + rule TokenGiven); cfn-lint cannot follow that, hence the one ignore.
+        secret.lintIgnore("W1030");
+        fleetTags.forEach(secret::tag);
+        t.add(secret).onlyIf(createSecret);
+
+        LogGroup logs = new LogGroup("RunnerLogGroup")
+                .logGroupName(Fn.sub("/vending/${AWS::StackName}"))
+                .retentionInDays(LOG_RETENTION_DAYS);
+        t.add(logs);
+
+        S3Bucket cache = null;
+        if (spec.cache() == CacheMode.S3) {
+            cache = new S3Bucket("CacheBucket").expireObjectsAfterDays(CACHE_EXPIRY_DAYS);
+            fleetTags.forEach(cache::tag);
+            t.add(cache);
+            t.add(new S3BucketPolicy("CacheBucketPolicy").bucket(Fn.ref(cache)).policy(PolicyDocument.of(
+                    new Statement("DenyInsecureTransport", "Deny", Map.of("AWS", "*"), List.of("s3:*"),
+                            List.of(Fn.getAtt(cache, "Arn"), Fn.sub("${CacheBucket.Arn}/*")),
+                            Map.of("Bool", Map.of("aws:SecureTransport", "false"))))));
+        }
+
+        IamRole role = instanceRole(spec, createSecret, tokenParam, logs, cache);
+        fleetTags.forEach(role::tag);
+        t.add(role);
+        InstanceProfile profile = t.add(new InstanceProfile("RunnerInstanceProfile").roles(List.of(Fn.ref(role))));
+
+        SecurityGroup sg = new SecurityGroup("RunnerSecurityGroup")
+                .groupDescription("vending runners: no inbound, outbound to GitLab, package mirrors and AWS APIs")
+                .vpcId(Fn.ref(vpc))
+                .egress(new SecurityGroup.Egress("All outbound IPv4", "-1", null, null, "0.0.0.0/0", null))
+                .egress(new SecurityGroup.Egress("All outbound IPv6", "-1", null, null, null, "::/0"));
+        fleetTags.forEach(sg::tag);
+        t.add(sg);
+
+        LaunchTemplate lt = new LaunchTemplate("RunnerLaunchTemplate")
+                .imageId(Fn.ref(image))
+                .instanceProfileArn(Fn.getAtt(profile, "Arn"))
+                .securityGroupId(Fn.getAtt(sg, "GroupId"))
+                .metadataHopLimit(spec.runner().executor() == Executor.DOCKER ? 2 : 1)
+                .rootVolume(spec.os().rootDeviceName(), spec.volumeSizeGiB())
+                .userData(userData(spec, createSecret, tokenParam, secret, logs, cache));
+        lt.instanceTag(new Tag("Name", Fn.sub("${AWS::StackName}-runner")));
+        fleetTags.forEach(lt::instanceTag);
+        lt.instanceTag(new Tag("vending:gitlab-url", Fn.ref(url)));
+        lt.instanceTag(new Tag("vending:runner-tags", String.join(",", spec.runnerTags(spec.purchase().allSpotOnly()))));
+        t.add(lt);
+
+        int batch = Capacity.rollingBatch(spec.capacity().desired());
+        AutoScalingGroup asg = new AutoScalingGroup(ASG)
+                .minSize(Fn.ref(min))
+                .maxSize(Fn.ref(max))
+                .desiredCapacity(Fn.ref(count))
+                .vpcZoneIdentifier(Fn.ref(subnets))
+                .mixedInstancesPolicy(new MixedInstancesPolicy(Fn.ref(lt), Fn.getAtt(lt, "LatestVersionNumber"),
+                        spec.instanceTypes(), new InstancesDistribution(spec.purchase().onDemandBase(),
+                        spec.purchase().onDemandPercentAboveBase(), "prioritized",
+                        spec.purchase().usesSpot() ? "price-capacity-optimized" : null)))
+                .healthCheckType("EC2")
+                .healthCheckGracePeriod(LAUNCH_TIMEOUT_SECONDS)
+                .lifecycleHook(new LifecycleHookSpecification(Bootstrap.LAUNCH_HOOK, LifecycleHookSpecification.LAUNCHING,
+                        LAUNCH_TIMEOUT_SECONDS, "ABANDON"))
+                .lifecycleHook(new LifecycleHookSpecification(Bootstrap.TERMINATE_HOOK, LifecycleHookSpecification.TERMINATING,
+                        DRAIN_HEARTBEAT_SECONDS, "CONTINUE"))
+                .metricsCollection(List.of("GroupDesiredCapacity", "GroupInServiceInstances", "GroupPendingInstances",
+                        "GroupTerminatingInstances"))
+                .rollingUpdate(Fn.ref(count), batch, "PT" + (LAUNCH_TIMEOUT_SECONDS / 60) + "M", false,
+                        List.of("HealthCheck", "ReplaceUnhealthy", "AZRebalance", "AlarmNotification", "ScheduledActions"));
+        asg.autoScalingGroupName(Fn.sub(asgName()));
+        if (spec.purchase().usesSpot()) {
+            asg.capacityRebalance(true);
+        }
+        asg.tag(new Tag("Name", Fn.sub("${AWS::StackName}-runner"), true));
+        fleetTags.forEach(tag -> asg.tag(new Tag(tag.key(), tag.value(), true)));
+        t.add(asg);
+
+        if (spec.schedule() != null) {
+            Schedule s = spec.schedule();
+            t.add(new ScheduledAction("ScheduledStart").autoScalingGroupName(Fn.ref(asg))
+                    .desiredCapacity(s.runnersWhenStarted()).recurrence(s.startCron()).timeZone(s.timeZone()));
+            t.add(new ScheduledAction("ScheduledStop").autoScalingGroupName(Fn.ref(asg))
+                    .minSize(0).desiredCapacity(0).recurrence(s.stopCron()).timeZone(s.timeZone()));
+        }
+
+        t.add(new Output(OUT_ASG, "Auto Scaling group of the runners", Fn.ref(asg)));
+        t.add(new Output(OUT_ROLE, "IAM role of the runner instances (grant it what your jobs need)", Fn.getAtt(role, "Arn")));
+        t.add(new Output(OUT_LOG_GROUP, "CloudWatch log group with bootstrap and runner logs", Fn.ref(logs)));
+        if (cache != null) {
+            t.add(new Output(OUT_CACHE, "S3 bucket of the shared runner cache", Fn.ref(cache)));
+        }
+        t.add(new Output(OUT_TAGS, "Runner tags to use in .gitlab-ci.yml", String.join(",", tagsForOutput(spec))));
+        return t;
+    }
+
+    /** ASG name as a Sub template: fixed so the instance role can name it without a circular reference. */
+    static String asgName() {
+        return "${AWS::StackName}-runners";
+    }
+
+    static List<String> tagsForOutput(FleetSpec spec) {
+        List<String> tags = new ArrayList<>();
+        if (spec.purchase().usesSpot()) {
+            tags.addAll(spec.runnerTags(true));
+        }
+        if (!spec.purchase().allSpotOnly()) {
+            for (String tag : spec.runnerTags(false)) {
+                if (!tags.contains(tag)) {
+                    tags.add(tag);
+                }
+            }
+        }
+        return tags;
+    }
+
+    private static String description(FleetSpec spec) {
+        String types = String.join(", ", spec.instanceTypes());
+        String schedule = spec.schedule() == null ? "always on"
+                : "scheduled " + spec.schedule().startCron() + " / " + spec.schedule().stopCron() + " " + spec.schedule().timeZone();
+        return "vending GitLab Runner fleet '" + spec.name() + "': " + spec.capacity().desired() + " x " + spec.os().id() + " "
+                + spec.arch().awsName() + " " + spec.runner().executor().id() + ", " + spec.purchase().describe() + " (" + types + "), "
+                + schedule;
+    }
+
+    private static IamRole instanceRole(FleetSpec spec, Condition createSecret, Parameter tokenParam, LogGroup logs, S3Bucket cache) {
+        IamRole role = new IamRole("RunnerRole")
+                .description("vending runner instances: token, cache, logs and own lifecycle only")
+                .assumeRolePolicy(PolicyDocument.of(new Statement(null, "Allow", Map.of("Service", "ec2.amazonaws.com"),
+                        List.of("sts:AssumeRole"), null, null)))
+                .managedPolicyArn(Fn.sub("arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"));
+        List<dev.vending.cfn.CfnProperty> statements = new ArrayList<>();
+        // Exactly one token store exists: the template's secret, or the user's SSM parameter.
+        statements.add(new PolicyDocument.Conditional(createSecret,
+                Statement.allow("ReadRunnerTokenSecret", List.of("secretsmanager:GetSecretValue"), List.of(Fn.ref("RunnerTokenSecret"))),
+                Statement.allow("ReadRunnerTokenParameter", List.of("ssm:GetParameter"), List.of(
+                        Fn.sub("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${" + tokenParam.logicalId() + "}")))));
+        statements.add(new PolicyDocument.Conditional(createSecret, null,
+                Statement.allow("DecryptTokenParameter", List.of("kms:Decrypt"),
+                        List.of(Fn.sub("arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/*")))
+                        .withCondition(Map.of("StringEquals", Map.of("kms:ViaService", Fn.sub("ssm.${AWS::Region}.amazonaws.com"))))));
+        statements.add(Statement.allow("OwnLifecycleActions",
+                List.of("autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat"),
+                List.of(Fn.sub("arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/"
+                        + asgName()))));
+        statements.add(Statement.allow("ShipLogs",
+                List.of("logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"),
+                List.of(Fn.getAtt(logs, "Arn"), Fn.sub("${RunnerLogGroup.Arn}:log-stream:*"))));
+        if (cache != null) {
+            statements.add(Statement.allow("CacheObjects", List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"),
+                    List.of(Fn.sub("${CacheBucket.Arn}/*"))));
+            statements.add(Statement.allow("CacheBucket", List.of("s3:ListBucket", "s3:GetBucketLocation"),
+                    List.of(Fn.getAtt(cache, "Arn"))));
+        }
+        role.policy("vending-runner", new PolicyDocument(statements));
+        return role;
+    }
+
+    private static Intrinsic userData(FleetSpec spec, Condition createSecret, Parameter tokenParam, Secret secret,
+            LogGroup logs, S3Bucket cache) {
+        RenderedScript script = Bootstrap.render(spec);
+        Map<String, Object> vars = new LinkedHashMap<>();
+        vars.put("GitLabUrl", Fn.ref(P_GITLAB_URL));
+        vars.put("TokenSource", Fn.ifThen(createSecret, Fn.sub("secretsmanager:${" + secret.logicalId() + "}"),
+                Fn.sub("ssm:${" + tokenParam.logicalId() + "}")));
+        vars.put("AsgName", Fn.sub(asgName()));
+        vars.put("LaunchHookName", Bootstrap.LAUNCH_HOOK);
+        vars.put("TerminateHookName", Bootstrap.TERMINATE_HOOK);
+        vars.put("CacheBucket", cache == null ? "" : Fn.ref(cache));
+        vars.put("LogGroup", Fn.ref(logs));
+        Intrinsic header = new Intrinsic("Fn::Sub", List.of(script.header(), vars));
+        return Fn.base64(Fn.join("", List.of(header, script.body())));
+    }
+}
