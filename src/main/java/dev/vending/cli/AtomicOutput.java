@@ -1,7 +1,7 @@
 package dev.vending.cli;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -36,7 +36,7 @@ public final class AtomicOutput {
         }
     }
 
-    public static void write(Path target, String content, PrintStream stdout) throws IOException {
+    public static void write(Path target, String content, PrintWriter stdout) throws IOException {
         if (target == null) {
             stdout.print(content);
             stdout.flush();

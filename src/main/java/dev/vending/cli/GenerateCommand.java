@@ -43,8 +43,7 @@ public final class GenerateCommand implements Callable<Integer> {
                     + Template.INLINE_BODY_LIMIT_BYTES + "-byte inline limit; deploy it through S3 (--s3-bucket)");
         }
         FleetNotes.print(fleetSpec, spec.commandLine().getErr());
-        AtomicOutput.write(output, text, new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
-                java.nio.charset.StandardCharsets.UTF_8));
+        AtomicOutput.write(output, text, spec.commandLine().getOut());
         if (output != null) {
             spec.commandLine().getErr().println("wrote " + output + " (" + size + " bytes)");
         }

@@ -1,0 +1,123 @@
+package dev.vending.cfn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.vending.testing.CfnYaml;
+
+class TemplateWritersTest {
+
+    private static Map<String, Object> tree(Object value) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("V", value);
+        return m;
+    }
+
+    @Test
+    void scalarIntrinsicsKeepTheirShortFormTags() {
+        String yaml = YamlTemplateWriter.write(tree(List.of(Fn.ref("Vpc"), Fn.sub("${AWS::StackName}-x"), Fn.REGION)));
+        assertEquals(List.of("!Ref", "!Sub", "!Ref"), CfnYaml.tags(yaml));
+        assertEquals(List.of(Map.of("Ref", "Vpc"), Map.of("Fn::Sub", "${AWS::StackName}-x"), Map.of("Ref", "AWS::Region")),
+                CfnYaml.load(yaml).get("V"));
+    }
+
+    @Test
+    void getAttUsesTheDottedShortForm() {
+        Resource r = new dev.vending.cfn.resource.LogGroup("Logs");
+        String yaml = YamlTemplateWriter.write(tree(Fn.getAtt(r, "Arn")));
+        assertTrue(yaml.contains("V: !GetAtt 'Logs.Arn'") || yaml.contains("V: !GetAtt Logs.Arn"), yaml);
+        assertEquals(Map.of("Fn::GetAtt", List.of("Logs", "Arn")), CfnYaml.load(yaml).get("V"));
+    }
+
+    @Test
+    void sequenceIntrinsicsCarryTheTagOnTheSequence() {
+        Condition c = new Condition("HasCache", Fn.equalTo("a", "b"));
+        String yaml = YamlTemplateWriter.write(tree(Fn.ifThen(c, Fn.ref("A"), Fn.NO_VALUE)));
+        assertEquals(List.of("!If", "!Ref", "!Ref"), CfnYaml.tags(yaml));
+        assertEquals(Map.of("Fn::If", List.of("HasCache", Map.of("Ref", "A"), Map.of("Ref", "AWS::NoValue"))),
+                CfnYaml.load(yaml).get("V"));
+    }
+
+    @Test
+    void nestedIntrinsicFallsBackToLongFormForTheInnerOne() {
+        String yaml = YamlTemplateWriter.write(tree(Fn.base64(Fn.sub("echo ${AWS::Region}"))));
+        // One node, one tag: the outer keeps !Base64, the inner becomes a Fn::Sub key.
+        assertTrue(yaml.contains("V: !Base64\n  Fn::Sub: echo ${AWS::Region}\n"), yaml);
+        assertEquals(List.of("!Base64"), CfnYaml.tags(yaml));
+        assertEquals(Map.of("Fn::Base64", Map.of("Fn::Sub", "echo ${AWS::Region}")), CfnYaml.load(yaml).get("V"));
+    }
+
+    @Test
+    void deeperNestingStaysValid() {
+        Object v = Fn.select(0, Fn.getAZs());
+        String yaml = YamlTemplateWriter.write(tree(Fn.base64(Fn.join("", List.of(Fn.sub("a ${X}"), "b\nc\n")))));
+        assertEquals(Map.of("Fn::Base64", Map.of("Fn::Join", List.of("", List.of(Map.of("Fn::Sub", "a ${X}"), "b\nc\n")))),
+                CfnYaml.load(yaml).get("V"));
+        String sel = YamlTemplateWriter.write(tree(v));
+        assertEquals(Map.of("Fn::Select", List.of(0L, Map.of("Fn::GetAZs", ""))), CfnYaml.load(sel).get("V"));
+    }
+
+    @Test
+    void multiLineStringsAreLiteralBlocks() {
+        String yaml = YamlTemplateWriter.write(tree("#!/bin/bash\necho \"$HOME\" 'x'\n"));
+        assertTrue(yaml.startsWith("V: |\n  #!/bin/bash\n  echo \"$HOME\" 'x'\n"), yaml);
+    }
+
+    @Test
+    void stringsThatLookLikeOtherTypesStayStrings() {
+        String yaml = YamlTemplateWriter.write(tree(List.of("true", "123", "2010-09-09", "null", "yes", "", "0.5", "*", "a: b")));
+        assertEquals(List.of("true", "123", "2010-09-09", "null", "yes", "", "0.5", "*", "a: b"), CfnYaml.load(yaml).get("V"));
+        String numbers = YamlTemplateWriter.write(tree(List.of(1, 2.5, true)));
+        assertEquals(List.of(1L, 2.5, true), CfnYaml.load(numbers).get("V"));
+    }
+
+    @Test
+    void unsupportedValuesAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> YamlTemplateWriter.write(tree(new Object())));
+        assertThrows(IllegalArgumentException.class, () -> JsonTemplateWriter.write(tree(new Object())));
+    }
+
+    @Test
+    void jsonUsesLongFormEverywhere() throws Exception {
+        String json = JsonTemplateWriter.write(tree(Fn.base64(Fn.sub("x ${AWS::Region}"))));
+        JsonNode node = new ObjectMapper().readTree(json);
+        assertEquals("x ${AWS::Region}", node.at("/V/Fn::Base64/Fn::Sub").asText());
+        assertFalse(json.contains("!"));
+    }
+
+    @Test
+    void templateSectionsComeInCloudFormationOrderWithInterfaceMetadata() {
+        Template t = new Template("d");
+        Parameter p = t.add(Parameter.string("Url").group("GitLab").label("GitLab URL").defaultValue("https://gitlab.com"));
+        t.add(Parameter.string("Token").group("GitLab").noEcho().defaultValue(""));
+        t.add(new Condition("C", Fn.equalTo(Fn.ref(p), "")));
+        t.add(new dev.vending.cfn.resource.LogGroup("Logs").retentionInDays(7));
+        t.add(new Output("O", "out", Fn.ref("Logs")));
+        Map<String, Object> doc = CfnYaml.load(TemplateFormat.YAML.render(t));
+        assertEquals(List.of("AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Conditions", "Resources", "Outputs"),
+                List.copyOf(doc.keySet()));
+        assertEquals(List.of("Url", "Token"), CfnYaml.at(doc, "Metadata", "AWS::CloudFormation::Interface", "ParameterGroups", 0, "Parameters"));
+        assertEquals("GitLab URL", CfnYaml.at(doc, "Metadata", "AWS::CloudFormation::Interface", "ParameterLabels", "Url", "default"));
+        assertEquals(true, CfnYaml.at(doc, "Parameters", "Token", "NoEcho"));
+        assertThrows(IllegalStateException.class, () -> t.add(Parameter.string("Url")));
+    }
+
+    @Test
+    void sameTemplateSameBytes() {
+        Template a = new Template("d");
+        a.add(new dev.vending.cfn.resource.LogGroup("Logs").retentionInDays(7));
+        assertEquals(TemplateFormat.YAML.render(a), TemplateFormat.YAML.render(a));
+        assertEquals(TemplateFormat.JSON.render(a), TemplateFormat.JSON.render(a));
+    }
+}

@@ -1,0 +1,78 @@
+package dev.vending.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/** Security and size invariants every generated template must satisfy, checked on the parsed YAML. */
+public final class TemplateInvariants {
+    private TemplateInvariants() {
+    }
+
+    public static void check(String yaml) {
+        assertTrue(yaml.getBytes(StandardCharsets.UTF_8).length < 51_200, "template over the inline limit");
+        Map<String, Object> doc = CfnYaml.load(yaml);
+        Map<String, Object> resources = CfnYaml.at(doc, "Resources");
+        int launchTemplates = 0;
+        for (Map.Entry<String, Object> e : resources.entrySet()) {
+            String type = CfnYaml.at(e.getValue(), "Type");
+            Map<String, Object> props = e.getValue() instanceof Map<?, ?> m && m.get("Properties") instanceof Map<?, ?>
+                    ? CfnYaml.at(e.getValue(), "Properties") : Map.of();
+            switch (type) {
+                case "AWS::EC2::LaunchTemplate" -> {
+                    launchTemplates++;
+                    Map<String, Object> data = CfnYaml.at(props, "LaunchTemplateData");
+                    assertEquals("required", CfnYaml.at(data, "MetadataOptions", "HttpTokens"), "IMDSv2 must be required");
+                    List<Object> disks = CfnYaml.at(data, "BlockDeviceMappings");
+                    for (Object d : disks) {
+                        assertEquals(true, CfnYaml.at(d, "Ebs", "Encrypted"), "volumes must be encrypted");
+                    }
+                    String userData = String.valueOf(data.get("UserData"));
+                    assertFalse(java.util.regex.Pattern.compile("glrt-[A-Za-z0-9_-]{8,}").matcher(userData).find(), "no token in user data");
+                    assertFalse(userData.contains("RunnerToken}") || userData.contains("'Ref': 'RunnerToken'")
+                            || userData.contains("Ref=RunnerToken"), "user data must not reference the token parameter");
+                }
+                case "AWS::EC2::SecurityGroup" -> assertFalse(props.containsKey("SecurityGroupIngress"), "no inbound rules");
+                case "AWS::EC2::SecurityGroupIngress" -> fail("no inbound rules");
+                case "AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::S3::BucketPolicy" ->
+                        checkActions(e.getKey(), props, type.equals("AWS::S3::BucketPolicy"));
+                default -> {
+                }
+            }
+        }
+        assertEquals(1, launchTemplates, "one launch template");
+        Object outputs = doc.get("Outputs");
+        assertFalse(String.valueOf(outputs).contains("RunnerToken"), "outputs must not expose the token");
+    }
+
+    /** No "*" or "service:*" in any Allow statement (a Deny of s3:* for insecure transport is fine). */
+    private static void checkActions(String id, Object node, boolean denyAllowed) {
+        if (node instanceof Map<?, ?> m) {
+            if (m.containsKey("Action") && m.containsKey("Effect")) {
+                boolean allow = "Allow".equals(m.get("Effect"));
+                Object action = m.get("Action");
+                List<?> actions = action instanceof List<?> l ? l : List.of(action);
+                for (Object a : actions) {
+                    String s = String.valueOf(a);
+                    if (allow && (s.equals("*") || s.endsWith(":*"))) {
+                        fail(id + " allows wildcard action " + s);
+                    }
+                    if (!allow && !denyAllowed && s.endsWith("*")) {
+                        fail(id + " has unexpected wildcard " + s);
+                    }
+                }
+                if (allow && "*".equals(m.get("Resource"))) {
+                    fail(id + " allows an action on every resource");
+                }
+            }
+            m.values().forEach(v -> checkActions(id, v, denyAllowed));
+        } else if (node instanceof List<?> l) {
+            l.forEach(v -> checkActions(id, v, denyAllowed));
+        }
+    }
+}
