@@ -44,6 +44,7 @@ public final class Bootstrap {
     public static final int USER_DATA_LIMIT = 16 * 1024;
 
     private static final Pattern PLACEHOLDER = Pattern.compile("@@([A-Z0-9_]+)@@");
+    private static final Pattern COMMENT_OR_BLANK = Pattern.compile("(?m)^[ \\t]*(#(?!!)[^\\n]*)?\\n");
     private static final Pattern INCLUDE = Pattern.compile("@@INCLUDE:([a-z0-9.-]+)@@");
 
     private Bootstrap() {
@@ -53,7 +54,7 @@ public final class Bootstrap {
         String ext = spec.os() == OperatingSystem.WINDOWS ? "ps1" : "sh";
         String base = spec.os() == OperatingSystem.WINDOWS ? "windows" : "linux";
         String header = fill(resource(base + "-header." + ext), values(spec), spec.os());
-        String body = include(resource(base + "." + ext));
+        String body = compact(include(resource(base + "." + ext)));
         return new RenderedScript(spec.os(), header, body);
     }
 
@@ -85,13 +86,21 @@ public final class Bootstrap {
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String file = resource(m.group(1)).stripTrailing();
-            if (file.contains("VENDING_EOF")) {
-                throw new IllegalStateException(m.group(1) + " must not contain the heredoc delimiter VENDING_EOF");
+            if (file.contains("VENDING_EOF") || file.contains("\n'@")) {
+                throw new IllegalStateException(m.group(1) + " must not contain a heredoc or here-string terminator");
             }
             m.appendReplacement(out, Matcher.quoteReplacement(file));
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    /**
+     * Drops blank lines and whole-line comments (but not {@code #!} lines) from a body: user data is
+     * limited to 16 KB, and the commented originals are the resources in the repository.
+     */
+    static String compact(String body) {
+        return COMMENT_OR_BLANK.matcher(body).replaceAll("");
     }
 
     static String fill(String text, Map<String, String> values, OperatingSystem os) {

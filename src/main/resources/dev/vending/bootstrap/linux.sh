@@ -32,7 +32,7 @@ LIFECYCLE=$(imds meta-data/instance-life-cycle || echo on-demand)
 if [ "$LIFECYCLE" = spot ]; then COMPUTETYPE=computetype-spot; else COMPUTETYPE=computetype-ondemand; fi
 RUNNER_NAME="${INSTANCE_ID}-in-${ACCOUNT_ID}-at-${VENDING_REGION}"
 TAGS="$COMPUTETYPE,$VENDING_FIXED_TAGS${VENDING_USER_TAGS:+,$VENDING_USER_TAGS}"
-log "bootstrapping $RUNNER_NAME (fleet $VENDING_FLEET, $VENDING_EXECUTOR executor, $LIFECYCLE)"
+log "bootstrapping $RUNNER_NAME (stack $VENDING_STACK, fleet $VENDING_FLEET, $VENDING_EXECUTOR executor, $LIFECYCLE)"
 
 # Logs first, so that any later failure is readable in CloudWatch Logs.
 if ! dnf install -y -q amazon-cloudwatch-agent; then

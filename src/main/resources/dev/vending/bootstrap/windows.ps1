@@ -39,7 +39,7 @@ try {
   $RunnerName = "$InstanceId-in-$AccountId-at-$VendingRegion"
   $Tags = "$ComputeType,$VendingFixedTags"
   if ($VendingUserTags) { $Tags = "$Tags,$VendingUserTags" }
-  Log "bootstrapping $RunnerName (fleet $VendingFleet, $VendingExecutor executor, $Purchase)"
+  Log "bootstrapping $RunnerName (stack $VendingStack, fleet $VendingFleet, $VendingExecutor executor, $Purchase)"
 
   # Logs first, so that any later failure is readable in CloudWatch Logs.
   $cwUrl = 'https://amazoncloudwatch-agent.s3.amazonaws.com/windows/amd64/latest/amazon-cloudwatch-agent.msi'
