@@ -30,7 +30,22 @@ public final class Bootstrap {
     public static final String LAUNCH_HOOK = "vending-launch";
     public static final String TERMINATE_HOOK = "vending-drain";
 
+    /**
+     * Longest time a terminating instance waits for running jobs before it unregisters anyway
+     * (heartbeating the terminating lifecycle action meanwhile). Auto Scaling caps a lifecycle action
+     * at 48 hours or 100 heartbeat timeouts, whichever is smaller.
+     */
+    public static final int DRAIN_LIMIT_SECONDS = 7200;
+
+    /** How often the watcher heartbeats while draining; the terminating hook's HeartbeatTimeout must exceed it. */
+    public static final int HEARTBEAT_SECONDS = 120;
+
+    /** EC2 refuses user data above 16 KB (before base64). */
+    public static final int USER_DATA_LIMIT = 16 * 1024;
+
     private static final Pattern PLACEHOLDER = Pattern.compile("@@([A-Z0-9_]+)@@");
+    private static final Pattern COMMENT_OR_BLANK = Pattern.compile("(?m)^[ \\t]*(#(?!!)[^\\n]*)?\\n");
+    private static final Pattern INCLUDE = Pattern.compile("@@INCLUDE:([a-z0-9.-]+)@@");
 
     private Bootstrap() {
     }
@@ -39,7 +54,7 @@ public final class Bootstrap {
         String ext = spec.os() == OperatingSystem.WINDOWS ? "ps1" : "sh";
         String base = spec.os() == OperatingSystem.WINDOWS ? "windows" : "linux";
         String header = fill(resource(base + "-header." + ext), values(spec), spec.os());
-        String body = resource(base + "." + ext);
+        String body = compact(include(resource(base + "." + ext)));
         return new RenderedScript(spec.os(), header, body);
     }
 
@@ -57,7 +72,34 @@ public final class Bootstrap {
         v.put("DOCKER_IMAGE", spec.runner().dockerImage());
         v.put("DOCKER_PRIVILEGED", Boolean.toString(spec.runner().privileged()));
         v.put("CACHE", spec.cache() == CacheMode.S3 ? "s3" : "none");
+        v.put("DRAIN_LIMIT", Integer.toString(DRAIN_LIMIT_SECONDS));
         return v;
+    }
+
+    /**
+     * Replaces each {@code @@INCLUDE:name@@} in a body with the resource {@code name} (a script the
+     * bootstrap writes to disk, e.g. the termination watcher), without its trailing newline.
+     */
+    static String include(String body) {
+        Matcher m = INCLUDE.matcher(body);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String file = resource(m.group(1)).stripTrailing();
+            if (file.contains("VENDING_EOF") || file.contains("\n'@")) {
+                throw new IllegalStateException(m.group(1) + " must not contain a heredoc or here-string terminator");
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(file));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /**
+     * Drops blank lines and whole-line comments (but not {@code #!} lines) from a body: user data is
+     * limited to 16 KB, and the commented originals are the resources in the repository.
+     */
+    static String compact(String body) {
+        return COMMENT_OR_BLANK.matcher(body).replaceAll("");
     }
 
     static String fill(String text, Map<String, String> values, OperatingSystem os) {

@@ -58,6 +58,8 @@ public final class FleetTemplate {
     /** Longest a runner may drain on scale-in before the instance goes anyway (the watcher heartbeats). */
     public static final int DRAIN_HEARTBEAT_SECONDS = 600;
     public static final int LAUNCH_TIMEOUT_SECONDS = 900;
+    /** Windows installs (CloudWatch agent MSI, Git, AWS Tools) are slower. */
+    public static final int WINDOWS_LAUNCH_TIMEOUT_SECONDS = 1800;
     public static final int LOG_RETENTION_DAYS = 30;
     public static final int CACHE_EXPIRY_DAYS = 14;
 
@@ -167,6 +169,7 @@ public final class FleetTemplate {
         t.add(lt);
 
         int batch = Capacity.rollingBatch(spec.capacity().desired());
+        int launchTimeout = spec.os() == OperatingSystem.WINDOWS ? WINDOWS_LAUNCH_TIMEOUT_SECONDS : LAUNCH_TIMEOUT_SECONDS;
         AutoScalingGroup asg = new AutoScalingGroup(ASG)
                 .minSize(Fn.ref(min))
                 .maxSize(Fn.ref(max))
@@ -177,14 +180,14 @@ public final class FleetTemplate {
                         spec.purchase().onDemandPercentAboveBase(), "prioritized",
                         spec.purchase().usesSpot() ? "price-capacity-optimized" : null)))
                 .healthCheckType("EC2")
-                .healthCheckGracePeriod(LAUNCH_TIMEOUT_SECONDS)
+                .healthCheckGracePeriod(launchTimeout)
                 .lifecycleHook(new LifecycleHookSpecification(Bootstrap.LAUNCH_HOOK, LifecycleHookSpecification.LAUNCHING,
-                        LAUNCH_TIMEOUT_SECONDS, "ABANDON"))
+                        launchTimeout, "ABANDON"))
                 .lifecycleHook(new LifecycleHookSpecification(Bootstrap.TERMINATE_HOOK, LifecycleHookSpecification.TERMINATING,
                         DRAIN_HEARTBEAT_SECONDS, "CONTINUE"))
                 .metricsCollection(List.of("GroupDesiredCapacity", "GroupInServiceInstances", "GroupPendingInstances",
                         "GroupTerminatingInstances"))
-                .rollingUpdate(Fn.ref(count), batch, "PT" + (LAUNCH_TIMEOUT_SECONDS / 60) + "M", false,
+                .rollingUpdate(Fn.ref(count), batch, "PT" + (launchTimeout / 60) + "M", false,
                         List.of("HealthCheck", "ReplaceUnhealthy", "AZRebalance", "AlarmNotification", "ScheduledActions"));
         asg.autoScalingGroupName(Fn.sub(asgName()));
         if (spec.purchase().usesSpot()) {
@@ -263,7 +266,8 @@ public final class FleetTemplate {
                         + asgName()))));
         statements.add(Statement.allow("ShipLogs",
                 List.of("logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"),
-                List.of(Fn.getAtt(logs, "Arn"), Fn.sub("${RunnerLogGroup.Arn}:log-stream:*"))));
+                // the log group's Arn attribute ends in ":*", which covers its streams
+                List.of(Fn.getAtt(logs, "Arn"))));
         if (cache != null) {
             statements.add(Statement.allow("CacheObjects", List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"),
                     List.of(Fn.sub("${CacheBucket.Arn}/*"))));

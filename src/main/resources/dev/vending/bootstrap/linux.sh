@@ -1,94 +1,173 @@
-# ---- body: static, identical for every fleet ----
-set -euo pipefail
+set -Eeuo pipefail
 umask 077
-export AWS_DEFAULT_REGION="$VENDING_REGION" AWS_REGION="$VENDING_REGION"
+export AWS_DEFAULT_REGION="$VENDING_REGION" AWS_REGION="$VENDING_REGION" AWS_RETRY_MODE=standard
 LOG=/var/log/vending-bootstrap.log
-exec > >(tee -a "$LOG" | logger -t vending-bootstrap) 2>&1
+exec > >(tee -a "$LOG") 2>&1
 
 log() { printf '%s vending: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
 
-imds_token() {
-  curl -fsS -m 5 -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 21600'
+# A failed bootstrap is reported, never a silent hang: any exit before the end abandons the launch.
+INSTANCE_ID='' DONE='' LINE=0 LOGS_SHIPPED=''
+trap 'LINE=$LINENO' ERR
+on_exit() {
+  local rc=$?
+  [ -z "$DONE" ] || return 0
+  log "bootstrap FAILED (exit $rc near line $LINE of the user data); abandoning the launch so Auto Scaling replaces this instance"
+  if [ -n "$LOGS_SHIPPED" ]; then sleep 15; fi # let the CloudWatch agent ship this log first
+  if [ -n "$INSTANCE_ID" ]; then lifecycle ABANDON; fi
 }
-IMDS_TOKEN=$(imds_token)
-imds() { curl -fsS -m 5 -H "X-aws-ec2-metadata-token: $IMDS_TOKEN" "http://169.254.169.254/latest/meta-data/$1"; }
-
-INSTANCE_ID=$(imds instance-id)
-ACCOUNT_ID=$(curl -fsS -m 5 -H "X-aws-ec2-metadata-token: $IMDS_TOKEN" \
-  http://169.254.169.254/latest/dynamic/instance-identity/document | sed -n 's/.*"accountId" *: *"\([0-9]*\)".*/\1/p')
-LIFECYCLE=$(imds instance-life-cycle || echo on-demand)
-if [ "$LIFECYCLE" = spot ]; then COMPUTETYPE=computetype-spot; else COMPUTETYPE=computetype-ondemand; fi
-RUNNER_NAME="${INSTANCE_ID}-in-${ACCOUNT_ID}-at-${VENDING_REGION}"
-TAGS="$COMPUTETYPE,$VENDING_FIXED_TAGS${VENDING_USER_TAGS:+,$VENDING_USER_TAGS}"
-
+trap on_exit EXIT
 lifecycle() {
   aws autoscaling complete-lifecycle-action --auto-scaling-group-name "$VENDING_ASG" \
     --lifecycle-hook-name "$VENDING_LAUNCH_HOOK" --instance-id "$INSTANCE_ID" \
-    --lifecycle-action-result "$1" || log "could not complete lifecycle action ($1)"
+    --lifecycle-action-result "$1" || log "could not complete the launch lifecycle action ($1)"
 }
-on_error() {
-  log "bootstrap FAILED at line $1; abandoning launch so Auto Scaling replaces this instance"
-  lifecycle ABANDON
-}
-trap 'on_error $LINENO' ERR
 
-log "bootstrapping $RUNNER_NAME (fleet $VENDING_FLEET, $VENDING_EXECUTOR executor, $LIFECYCLE)"
+IMDS=http://169.254.169.254/latest
+IMDS_TOKEN=$(curl -fsS -m 5 --retry 5 --retry-connrefused -X PUT "$IMDS/api/token" -H 'X-aws-ec2-metadata-token-ttl-seconds: 21600')
+imds() { curl -fsS -m 5 --retry 3 -H "X-aws-ec2-metadata-token: $IMDS_TOKEN" "$IMDS/$1"; }
+INSTANCE_ID=$(imds meta-data/instance-id)
+ACCOUNT_ID=$(imds dynamic/instance-identity/document | sed -n 's/.*"accountId" *: *"\([0-9]*\)".*/\1/p')
+LIFECYCLE=$(imds meta-data/instance-life-cycle || echo on-demand)
+if [ "$LIFECYCLE" = spot ]; then COMPUTETYPE=computetype-spot; else COMPUTETYPE=computetype-ondemand; fi
+RUNNER_NAME="${INSTANCE_ID}-in-${ACCOUNT_ID}-at-${VENDING_REGION}"
+TAGS="$COMPUTETYPE,$VENDING_FIXED_TAGS${VENDING_USER_TAGS:+,$VENDING_USER_TAGS}"
+log "bootstrapping $RUNNER_NAME (stack $VENDING_STACK, fleet $VENDING_FLEET, $VENDING_EXECUTOR executor, $LIFECYCLE)"
 
-# Reachability first: a clear line beats a hang in dnf or curl.
+# Logs first, so that any later failure is readable in CloudWatch Logs.
+if ! dnf install -y -q amazon-cloudwatch-agent; then
+  log "cannot install packages from the Amazon Linux repositories (check the subnet's route to the internet, a NAT gateway or an S3 endpoint)"
+  false
+fi
+touch /var/log/gitlab-runner.log /var/log/vending-watcher.log
+stream() { printf '{"file_path":"%s","log_group_name":"%s","log_stream_name":"{instance_id}/%s","timezone":"UTC"}' "$1" "$VENDING_LOG_GROUP" "$2"; }
+CW=/opt/aws/amazon-cloudwatch-agent/etc/vending.json
+printf '{"agent":{"run_as_user":"root"},"logs":{"logs_collected":{"files":{"collect_list":[%s,%s,%s]}}}}\n' \
+  "$(stream "$LOG" bootstrap)" "$(stream /var/log/gitlab-runner.log runner)" "$(stream /var/log/vending-watcher.log watcher)" >"$CW"
+/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c "file:$CW" >/dev/null
+LOGS_SHIPPED=yes
+log "shipping logs to CloudWatch Logs group $VENDING_LOG_GROUP, streams $INSTANCE_ID/{bootstrap,runner,watcher}"
+
+# Reachability: a clear line beats a hang in curl or gitlab-runner register.
 for url in "$VENDING_GITLAB_URL" https://gitlab-runner-downloads.s3.amazonaws.com; do
   if ! curl -sS -o /dev/null -m 20 --retry 3 --retry-connrefused "$url"; then
-    log "cannot reach $url (check the subnet's route to the internet or NAT)"
+    log "cannot reach $url (check the subnet's route to the internet or NAT, and security group egress)"
     false
   fi
 done
 
-pkgs=(git jq)
-if [ "$VENDING_EXECUTOR" = docker ]; then pkgs+=(docker); fi
-dnf install -y -q "${pkgs[@]}"
 if [ "$VENDING_EXECUTOR" = docker ]; then
+  dnf install -y -q docker
   systemctl enable --now docker
+else
+  dnf install -y -q git
 fi
 
 if [ "$VENDING_RUNNER_VERSION" = latest ]; then rel=latest; else rel="v$VENDING_RUNNER_VERSION"; fi
-curl -fsSL --retry 5 -o /usr/local/bin/gitlab-runner \
-  "https://gitlab-runner-downloads.s3.amazonaws.com/$rel/binaries/gitlab-runner-linux-$VENDING_ARCH"
+url="https://gitlab-runner-downloads.s3.amazonaws.com/$rel/binaries/gitlab-runner-linux-$VENDING_ARCH"
+if ! curl -fsSL --retry 5 -o /usr/local/bin/gitlab-runner "$url"; then
+  log "cannot download gitlab-runner $VENDING_RUNNER_VERSION from $url (does that version exist?)"
+  false
+fi
 chmod 0755 /usr/local/bin/gitlab-runner
-id gitlab-runner >/dev/null 2>&1 || useradd --comment 'GitLab Runner' --create-home gitlab-runner --shell /bin/bash
+log "installed $(/usr/local/bin/gitlab-runner --version | head -n 1)"
+id gitlab-runner >/dev/null 2>&1 || useradd --comment 'GitLab Runner' --create-home --shell /bin/bash gitlab-runner
 if [ "$VENDING_EXECUTOR" = docker ]; then usermod -aG docker gitlab-runner; fi
 gitlab-runner install --user=gitlab-runner --working-directory=/home/gitlab-runner
+# Graceful stop: SIGQUIT makes the runner take no new jobs and wait for running ones (SIGTERM aborts them).
+mkdir -p /etc/systemd/system/gitlab-runner.service.d
+cat >/etc/systemd/system/gitlab-runner.service.d/vending.conf <<UNIT
+[Service]
+KillSignal=SIGQUIT
+KillMode=mixed
+TimeoutStopSec=$((VENDING_DRAIN_LIMIT + 60))
+StandardOutput=append:/var/log/gitlab-runner.log
+StandardError=inherit
+UNIT
 
-# The token never touches disk or the process list: variable only, passed through the environment.
-case "$VENDING_TOKEN_SOURCE" in
-  ssm:*) TOKEN=$(aws ssm get-parameter --with-decryption --name "${VENDING_TOKEN_SOURCE#ssm:}" \
-           --query Parameter.Value --output text) ;;
-  secretsmanager:*) TOKEN=$(aws secretsmanager get-secret-value --secret-id "${VENDING_TOKEN_SOURCE#secretsmanager:}" \
-           --query SecretString --output text) ;;
-  *) log "unknown token source"; false ;;
-esac
-[ -n "$TOKEN" ] || { log "the runner token is empty"; false; }
+# The token never touches disk or the process list: a variable, handed over in the environment.
+read_token() {
+  case "$VENDING_TOKEN_SOURCE" in
+    ssm:*) aws ssm get-parameter --with-decryption --name "${VENDING_TOKEN_SOURCE#ssm:}" --query Parameter.Value --output text ;;
+    secretsmanager:*) aws secretsmanager get-secret-value --secret-id "${VENDING_TOKEN_SOURCE#secretsmanager:}" \
+      --query SecretString --output text ;;
+    *) echo "unknown token source (expected ssm:NAME or secretsmanager:ARN)" >&2; return 1 ;;
+  esac
+}
+if ! TOKEN=$(read_token); then log "cannot read the runner token from $VENDING_TOKEN_SOURCE (instance role permissions?)"; false; fi
+if [ -z "$TOKEN" ] || [ "$TOKEN" = None ]; then log "the runner token from $VENDING_TOKEN_SOURCE is empty"; false; fi
 
 args=(register --non-interactive --url "$VENDING_GITLAB_URL" --name "$RUNNER_NAME" --executor "$VENDING_EXECUTOR")
 if [ "$VENDING_EXECUTOR" = docker ]; then
-  args+=(--docker-image "$VENDING_DOCKER_IMAGE" --docker-privileged="$VENDING_DOCKER_PRIVILEGED"
-    --docker-volumes /cache)
+  args+=(--docker-image "$VENDING_DOCKER_IMAGE" --docker-privileged="$VENDING_DOCKER_PRIVILEGED" --docker-volumes /cache)
 fi
 if [ "$VENDING_CACHE" = s3 ]; then
-  args+=(--cache-type s3 --cache-shared --cache-s3-server-address s3.amazonaws.com
+  args+=(--cache-type s3 --cache-shared --cache-s3-server-address "s3.$VENDING_REGION.amazonaws.com"
     --cache-s3-bucket-name "$VENDING_CACHE_BUCKET" --cache-s3-bucket-location "$VENDING_REGION"
     --cache-s3-authentication_type iam)
 fi
 if [[ "$TOKEN" == glrt-* ]]; then
-  # Runner authentication token: tags, locking and run-untagged live on the GitLab side.
-  CI_SERVER_TOKEN="$TOKEN" gitlab-runner "${args[@]}"
+  log "registering with a runner authentication token (tags, locking and run-untagged are set in GitLab)"
+  if ! CI_SERVER_TOKEN="$TOKEN" gitlab-runner "${args[@]}"; then log "registration with $VENDING_GITLAB_URL failed"; false; fi
 else
-  REGISTRATION_TOKEN="$TOKEN" gitlab-runner "${args[@]}" --tag-list "$TAGS" --run-untagged=false --locked=false
+  log "registering with a legacy registration token, tags $TAGS"
+  if ! REGISTRATION_TOKEN="$TOKEN" gitlab-runner "${args[@]}" --tag-list "$TAGS" --run-untagged=false --locked=false; then
+    log "registration with $VENDING_GITLAB_URL failed"
+    false
+  fi
 fi
 unset TOKEN
 sed -i "s/^concurrent = .*/concurrent = $VENDING_CONCURRENCY/" /etc/gitlab-runner/config.toml
-systemctl enable gitlab-runner
+grep -q "^concurrent = $VENDING_CONCURRENCY\$" /etc/gitlab-runner/config.toml
+
+# Termination watcher (IMDS only) and unregister-on-poweroff for instances terminated outside the group.
+mkdir -p /etc/vending
+printf 'VENDING_ASG=%s\nVENDING_TERMINATE_HOOK=%s\nVENDING_DRAIN_LIMIT_SECONDS=%s\nAWS_DEFAULT_REGION=%s\nAWS_RETRY_MODE=standard\n' \
+  "$VENDING_ASG" "$VENDING_TERMINATE_HOOK" "$VENDING_DRAIN_LIMIT" "$VENDING_REGION" >/etc/vending/watcher.env
+cat >/usr/local/sbin/vending-watcher <<'VENDING_EOF'
+@@INCLUDE:linux-watcher.sh@@
+VENDING_EOF
+cat >/usr/local/sbin/vending-unregister-on-shutdown <<'VENDING_EOF'
+@@INCLUDE:linux-unregister-on-shutdown.sh@@
+VENDING_EOF
+chmod 0700 /usr/local/sbin/vending-watcher /usr/local/sbin/vending-unregister-on-shutdown
+cat >/etc/systemd/system/vending-watcher.service <<'UNIT'
+[Unit]
+Description=vending: drain and unregister the runner when Auto Scaling or Spot terminates this instance
+Wants=network-online.target
+After=network-online.target gitlab-runner.service
+[Service]
+EnvironmentFile=/etc/vending/watcher.env
+ExecStart=/usr/local/sbin/vending-watcher
+Restart=on-failure
+RestartSec=5
+StandardOutput=append:/var/log/vending-watcher.log
+StandardError=inherit
+[Install]
+WantedBy=multi-user.target
+UNIT
+cat >/etc/systemd/system/vending-unregister.service <<'UNIT'
+[Unit]
+Description=vending: unregister the runner when this instance powers off (not on reboot)
+Wants=network-online.target
+After=network-online.target
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/true
+ExecStop=/usr/local/sbin/vending-unregister-on-shutdown
+TimeoutStopSec=60
+StandardOutput=append:/var/log/vending-watcher.log
+StandardError=inherit
+[Install]
+WantedBy=multi-user.target
+UNIT
+systemctl daemon-reload
+systemctl enable gitlab-runner vending-unregister vending-watcher
 systemctl restart gitlab-runner
+systemctl start vending-unregister vending-watcher
 gitlab-runner verify >/dev/null
 
-log "runner $RUNNER_NAME registered with tags $TAGS; ready"
-trap - ERR
+log "runner $RUNNER_NAME registered (concurrency $VENDING_CONCURRENCY); ready: completing the launch lifecycle action"
+DONE=yes
 lifecycle CONTINUE

@@ -1,0 +1,119 @@
+#!/bin/bash
+# vending termination watcher (systemd unit vending-watcher.service). See docs/lifecycle.md.
+# Polls only the instance metadata service: no AWS API calls until this instance is leaving.
+#  - autoscaling/target-lifecycle-state = Terminated (scale-in, rolling replacement): stop taking jobs,
+#    let running jobs finish while heartbeating the terminating lifecycle action (up to a limit),
+#    unregister this machine, complete the lifecycle action with CONTINUE.
+#  - spot/instance-action present (Spot interruption, 2 minutes): stop taking jobs at once, unregister
+#    when idle or shortly before the interruption time; complete the lifecycle action only if the
+#    Auto Scaling group also moves this instance to Terminated.
+# Settings come from the environment (/etc/vending/watcher.env); tests override the timings and IMDS URL.
+set -euo pipefail
+export LC_ALL=C
+
+: "${VENDING_ASG:?}" "${VENDING_TERMINATE_HOOK:?}"
+IMDS_URL=${VENDING_IMDS_URL:-http://169.254.169.254}
+POLL=${VENDING_POLL_SECONDS:-5}
+HEARTBEAT=${VENDING_HEARTBEAT_SECONDS:-120}
+DRAIN_LIMIT=${VENDING_DRAIN_LIMIT_SECONDS:-7200}
+SPOT_MARGIN=${VENDING_SPOT_MARGIN_SECONDS:-15}
+
+log() { printf '%s vending-watcher: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
+
+# Seconds with up to 3 decimals to milliseconds, in bash arithmetic.
+ms() {
+  local int=${1%%.*} frac=000
+  if [[ $1 == *.* ]]; then frac="${1#*.}000"; fi
+  echo $((10#${int:-0} * 1000 + 10#${frac:0:3}))
+}
+now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
+
+TOKEN='' TOKEN_AT=0
+imds_token() {
+  TOKEN=$(curl -sS -f -m 2 -X PUT "$IMDS_URL/latest/api/token" -H 'X-aws-ec2-metadata-token-ttl-seconds: 21600') || TOKEN=''
+  TOKEN_AT=$(now_ms)
+}
+# Prints the body of latest/meta-data/$1. Returns 0 on 200, 1 on 404 (nothing to report), 2 otherwise.
+imds_get() {
+  local out code
+  if [ -z "$TOKEN" ] || (($(now_ms) - TOKEN_AT > 3600000)); then imds_token; fi
+  out=$(curl -sS -m 2 -w '\n%{http_code}' -H "X-aws-ec2-metadata-token: $TOKEN" "$IMDS_URL/latest/meta-data/$1") || return 2
+  code=${out##*$'\n'}
+  case "$code" in
+    200) printf '%s' "${out%$'\n'*}" ;;
+    404) return 1 ;;
+    401) TOKEN=''; return 2 ;;
+    *) return 2 ;;
+  esac
+}
+
+asg() { aws autoscaling "$@" --auto-scaling-group-name "$VENDING_ASG" --lifecycle-hook-name "$VENDING_TERMINATE_HOOK" --instance-id "$INSTANCE_ID"; }
+heartbeat() { asg record-lifecycle-action-heartbeat || log "lifecycle heartbeat failed (will retry)"; }
+complete() {
+  local i
+  for i in 1 2 3 4 5; do
+    if asg complete-lifecycle-action --lifecycle-action-result CONTINUE; then
+      log "lifecycle action completed (CONTINUE): Auto Scaling terminates this instance now"
+      return 0
+    fi
+    log "complete-lifecycle-action failed (attempt $i)"
+    sleep "$i"
+  done
+  log "could not complete the lifecycle action: Auto Scaling continues after the hook's heartbeat timeout"
+}
+
+until INSTANCE_ID=$(imds_get instance-id); do log "instance metadata not reachable yet"; sleep "$POLL"; done
+log "watching $INSTANCE_ID (ASG $VENDING_ASG): target-lifecycle-state and spot/instance-action every ${POLL}s"
+
+STOP_PID='' DRAIN_START=0 DEADLINE=0 UNREGISTERED='' LIFECYCLE='' LAST_BEAT=0
+begin_drain() { # $1 reason, $2 deadline (ms since epoch)
+  [ -z "$STOP_PID" ] || return 0
+  log "$1: stopping the runner gracefully (no new jobs; running jobs may finish)"
+  DRAIN_START=$(now_ms)
+  DEADLINE=$2
+  gitlab-runner stop &
+  STOP_PID=$!
+}
+stopping() { [ -n "$STOP_PID" ] && kill -0 "$STOP_PID" 2>/dev/null; }
+unregister() {
+  if stopping; then
+    log "drain limit reached with jobs still running; unregistering anyway"
+    kill "$STOP_PID" 2>/dev/null || true
+  else
+    wait "$STOP_PID" || log "gitlab-runner stop exited with status $?"
+    log "runner stopped after $((($(now_ms) - DRAIN_START) / 1000))s"
+  fi
+  gitlab-runner unregister --all-runners || log "unregister failed; GitLab removes the stale runner manager later"
+  UNREGISTERED=yes
+}
+
+poll=$(ms "$POLL")
+while :; do
+  state=$(imds_get autoscaling/target-lifecycle-state) || state=''
+  if spot=$(imds_get spot/instance-action) && [ -z "$STOP_PID" ]; then
+    log "Spot interruption notice: $spot"
+    at=$(sed -n 's/.*"time" *: *"\([^"]*\)".*/\1/p' <<<"$spot")
+    epoch=$(date -u -d "$at" +%s 2>/dev/null) || epoch=$(($(now_ms) / 1000 + 120))
+    begin_drain "Spot interruption" $(((epoch - 10#$SPOT_MARGIN) * 1000))
+  fi
+  if [ "$state" = Terminated ] && [ -z "$LIFECYCLE" ]; then
+    LIFECYCLE=yes
+    LAST_BEAT=$(now_ms)
+    log "Auto Scaling is terminating this instance (target-lifecycle-state Terminated)"
+    begin_drain "scale-in or replacement" $((LAST_BEAT + $(ms "$DRAIN_LIMIT")))
+  fi
+  if [ -n "$STOP_PID" ] && [ -z "$UNREGISTERED" ]; then
+    if ! stopping || (($(now_ms) >= DEADLINE)); then
+      unregister
+    elif [ -n "$LIFECYCLE" ] && (($(now_ms) - LAST_BEAT >= $(ms "$HEARTBEAT"))); then
+      LAST_BEAT=$(now_ms)
+      log "jobs still running: heartbeat for the terminating lifecycle action"
+      heartbeat
+    fi
+  fi
+  if [ -n "$UNREGISTERED" ] && [ -n "$LIFECYCLE" ]; then
+    complete
+    exit 0
+  fi
+  sleep "$((poll / 1000)).$(printf '%03d' $((poll % 1000)))"
+done

@@ -1,0 +1,136 @@
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+[Net.ServicePointManager]::SecurityProtocol = [Net.SecurityProtocolType]::Tls12
+$Root = 'C:\GitLab-Runner'
+$Exe = "$Root\gitlab-runner.exe"
+$Config = "$Root\config.toml"
+$Data = 'C:\ProgramData\vending'
+New-Item -ItemType Directory -Force -Path $Root, $Data | Out-Null
+$Log = "$Data\bootstrap.log"
+function Log([string]$Message) {
+  $line = '{0} vending: {1}' -f [DateTime]::UtcNow.ToString('yyyy-MM-ddTHH:mm:ssZ'), $Message
+  Add-Content -Path $Log -Value $line
+  Write-Output $line
+}
+function Fail([string]$Message) { throw [System.Exception]::new($Message) }
+function Lifecycle([string]$Result) {
+  try {
+    Complete-ASLifecycleAction -Region $VendingRegion -AutoScalingGroupName $VendingAsg -LifecycleHookName $VendingLaunchHook `
+      -InstanceId $InstanceId -LifecycleActionResult $Result
+  } catch { Log "could not complete the launch lifecycle action ($Result): $($_.Exception.Message)" }
+}
+function Download([string]$Url, [string]$File) {
+  try { Invoke-WebRequest -UseBasicParsing -Uri $Url -OutFile $File -TimeoutSec 300 }
+  catch { Fail "cannot download $Url ($($_.Exception.Message))" }
+}
+
+$InstanceId = $null
+$LogsShipped = $false
+try {
+  $imdsToken = Invoke-RestMethod -Method Put -Uri 'http://169.254.169.254/latest/api/token' -TimeoutSec 5 `
+    -Headers @{ 'X-aws-ec2-metadata-token-ttl-seconds' = '21600' }
+  function Imds([string]$Path) {
+    Invoke-RestMethod -Uri "http://169.254.169.254/latest/$Path" -TimeoutSec 5 -Headers @{ 'X-aws-ec2-metadata-token' = $imdsToken }
+  }
+  $InstanceId = Imds 'meta-data/instance-id'
+  $AccountId = (Imds 'dynamic/instance-identity/document').accountId
+  try { $Purchase = Imds 'meta-data/instance-life-cycle' } catch { $Purchase = 'on-demand' }
+  $ComputeType = if ($Purchase -eq 'spot') { 'computetype-spot' } else { 'computetype-ondemand' }
+  $RunnerName = "$InstanceId-in-$AccountId-at-$VendingRegion"
+  $Tags = "$ComputeType,$VendingFixedTags"
+  if ($VendingUserTags) { $Tags = "$Tags,$VendingUserTags" }
+  Log "bootstrapping $RunnerName (stack $VendingStack, fleet $VendingFleet, $VendingExecutor executor, $Purchase)"
+
+  # Logs first, so that any later failure is readable in CloudWatch Logs.
+  $cwUrl = 'https://amazoncloudwatch-agent.s3.amazonaws.com/windows/amd64/latest/amazon-cloudwatch-agent.msi'
+  Download $cwUrl "$Data\amazon-cloudwatch-agent.msi"
+  $p = Start-Process msiexec.exe -ArgumentList '/i', "$Data\amazon-cloudwatch-agent.msi", '/qn' -Wait -PassThru
+  if ($p.ExitCode -ne 0) { Fail "installing the CloudWatch agent failed (msiexec $($p.ExitCode))" }
+  $stream = { param($file, $name) @{ file_path = $file; log_group_name = $VendingLogGroup; log_stream_name = "{instance_id}/$name" } }
+  $cw = @{ logs = @{ logs_collected = @{
+        files = @{ collect_list = @((& $stream $Log 'bootstrap'), (& $stream "$Data\watcher.log" 'watcher')) }
+        windows_events = @{ collect_list = @(@{ event_name = 'Application'; event_levels = @('INFORMATION', 'WARNING', 'ERROR')
+              event_format = 'text'; log_group_name = $VendingLogGroup; log_stream_name = '{instance_id}/runner' }) } } } }
+  $cw | ConvertTo-Json -Depth 8 | Set-Content -Encoding ASCII "$Data\cloudwatch.json"
+  & 'C:\Program Files\Amazon\AmazonCloudWatchAgent\amazon-cloudwatch-agent-ctl.ps1' -a fetch-config -m ec2 -s -c "file:$Data\cloudwatch.json" | Out-Null
+  $LogsShipped = $true
+  Log "shipping logs to CloudWatch Logs group $VendingLogGroup, streams $InstanceId/{bootstrap,runner,watcher}"
+
+  foreach ($url in @($VendingGitLabUrl, 'https://gitlab-runner-downloads.s3.amazonaws.com', 'https://github.com')) {
+    try { Invoke-WebRequest -UseBasicParsing -Method Head -Uri $url -TimeoutSec 20 | Out-Null }
+    catch [System.Net.WebException] {
+      if ($null -eq $_.Exception.Response) { Fail "cannot reach $url (check the subnet's route to the internet or NAT, and security group egress)" }
+    }
+  }
+
+  # Git for Windows: the shell executor clones with it.
+  $gitVersion = '2.50.1'
+  Download "https://github.com/git-for-windows/git/releases/download/v$gitVersion.windows.1/Git-$gitVersion-64-bit.exe" "$Data\git.exe"
+  $p = Start-Process "$Data\git.exe" -ArgumentList '/VERYSILENT', '/NORESTART', '/NOCANCEL', '/SP-', '/SUPPRESSMSGBOXES' -Wait -PassThru
+  if ($p.ExitCode -ne 0) { Fail "installing Git for Windows failed (exit $($p.ExitCode))" }
+  $env:Path = "$env:Path;C:\Program Files\Git\cmd"
+  [Environment]::SetEnvironmentVariable('Path', $env:Path, 'Machine')
+
+  $rel = if ($VendingRunnerVersion -eq 'latest') { 'latest' } else { "v$VendingRunnerVersion" }
+  Download "https://gitlab-runner-downloads.s3.amazonaws.com/$rel/binaries/gitlab-runner-windows-$VendingArch.exe" $Exe
+  Log "installed $((& $Exe --version) | Select-Object -First 1)"
+
+  # The token never touches disk or a command line: a variable, handed over in the environment.
+  try {
+    $token = switch -Wildcard ($VendingTokenSource) {
+      'ssm:*' { (Get-SSMParameter -Region $VendingRegion -Name $VendingTokenSource.Substring(4) -WithDecryption $true).Value }
+      'secretsmanager:*' { (Get-SECSecretValue -Region $VendingRegion -SecretId $VendingTokenSource.Substring(15)).SecretString }
+      default { throw 'unknown token source (expected ssm:NAME or secretsmanager:ARN)' }
+    }
+  } catch { Fail "cannot read the runner token from $VendingTokenSource ($($_.Exception.Message))" }
+  if (-not $token) { Fail "the runner token from $VendingTokenSource is empty" }
+
+  Set-Content -Encoding ASCII -Path $Config -Value "concurrent = $VendingConcurrency`r`nlisten_address = `"127.0.0.1:9252`""
+  $reg = @('register', '--non-interactive', '--config', $Config, '--url', $VendingGitLabUrl, '--name', $RunnerName,
+    '--executor', 'shell', '--shell', 'powershell')
+  if ($VendingCache -eq 's3') {
+    $reg += @('--cache-type', 's3', '--cache-shared', '--cache-s3-server-address', "s3.$VendingRegion.amazonaws.com",
+      '--cache-s3-bucket-name', $VendingCacheBucket, '--cache-s3-bucket-location', $VendingRegion, '--cache-s3-authentication_type', 'iam')
+  }
+  if ($token.StartsWith('glrt-')) {
+    Log 'registering with a runner authentication token (tags, locking and run-untagged are set in GitLab)'
+    $env:CI_SERVER_TOKEN = $token
+  } else {
+    Log "registering with a legacy registration token, tags $Tags"
+    $env:REGISTRATION_TOKEN = $token
+    $reg += @('--tag-list', $Tags, '--run-untagged=false', '--locked=false')
+  }
+  & $Exe @reg
+  $rc = $LASTEXITCODE
+  Remove-Item Env:CI_SERVER_TOKEN, Env:REGISTRATION_TOKEN -ErrorAction SilentlyContinue
+  $token = $null
+  if ($rc -ne 0) { Fail "registration with $VendingGitLabUrl failed (exit $rc)" }
+  $text = (Get-Content -Raw $Config) -replace '(?m)^concurrent = .*$', "concurrent = $VendingConcurrency"
+  Set-Content -Encoding ASCII -Path $Config -Value $text
+  & $Exe install --working-directory $Root --config $Config
+  if ($LASTEXITCODE -ne 0) { Fail 'gitlab-runner install failed' }
+  & $Exe start
+  if ($LASTEXITCODE -ne 0) { Fail 'gitlab-runner start failed' }
+
+  # Termination watcher (IMDS only): a SYSTEM scheduled task started at boot and now.
+  @{ asg = $VendingAsg; hook = $VendingTerminateHook; region = $VendingRegion; drainLimit = $VendingDrainLimit; exe = $Exe; config = $Config } |
+    ConvertTo-Json | Set-Content -Encoding ASCII "$Data\watcher.json"
+  Set-Content -Encoding UTF8 -Path "$Data\watcher.ps1" -Value @'
+@@INCLUDE:windows-watcher.ps1@@
+'@
+  $action = New-ScheduledTaskAction -Execute 'powershell.exe' -Argument "-NoProfile -ExecutionPolicy Bypass -File $Data\watcher.ps1"
+  $settings = New-ScheduledTaskSettingsSet -ExecutionTimeLimit ([TimeSpan]::Zero) -RestartCount 999 -RestartInterval (New-TimeSpan -Minutes 1)
+  Register-ScheduledTask -TaskName 'vending-watcher' -Action $action -Trigger (New-ScheduledTaskTrigger -AtStartup) `
+    -Principal (New-ScheduledTaskPrincipal -UserId 'SYSTEM' -LogonType ServiceAccount -RunLevel Highest) -Settings $settings -Force | Out-Null
+  Start-ScheduledTask -TaskName 'vending-watcher'
+  & $Exe verify --config $Config | Out-Null
+
+  Log "runner $RunnerName registered (concurrency $VendingConcurrency); ready: completing the launch lifecycle action"
+  Lifecycle 'CONTINUE'
+} catch {
+  Log "bootstrap FAILED: $($_.Exception.Message) (line $($_.InvocationInfo.ScriptLineNumber)); abandoning the launch so Auto Scaling replaces this instance"
+  if ($LogsShipped) { Start-Sleep -Seconds 15 }
+  if ($InstanceId) { Lifecycle 'ABANDON' }
+  exit 1
+}
+</powershell>

@@ -1,0 +1,96 @@
+package dev.vending.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.vending.fleet.FleetSpec;
+import dev.vending.fleet.OperatingSystem;
+
+class BootstrapRenderTest {
+    private static final Pattern REF = Pattern.compile("\\$\\{([^}]*)}");
+
+    static Stream<FleetSpec> shapes() {
+        return Scripts.allShapes().stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    void rendersCompleteScriptsWithoutSecretsUnderTheUserDataLimit(FleetSpec spec) {
+        RenderedScript script = Bootstrap.render(spec);
+        String resolved = script.resolve(Scripts.runtime(spec));
+        String what = Scripts.describe(spec);
+
+        assertFalse(resolved.contains("@@"), what + ": unresolved @@ placeholder");
+        int bytes = resolved.getBytes(StandardCharsets.UTF_8).length;
+        assertTrue(bytes < Bootstrap.USER_DATA_LIMIT - 1024, what + ": " + bytes + " bytes leaves less than 1 KB below 16 KB");
+        // No token can be in user data: only the source it is read from.
+        assertFalse(Pattern.compile("glrt-[A-Za-z0-9_-]{8,}").matcher(resolved).find(), what + ": a runner token in user data");
+        assertFalse(Pattern.compile("GR1348941[A-Za-z0-9_-]+").matcher(resolved).find(), what + ": a registration token in user data");
+        assertTrue(resolved.contains(Scripts.TOKEN_PARAMETER), what + ": token source missing");
+        // Generate-time values landed, quoted.
+        String q = Bootstrap.quote("team-platform,build.large,k8s:deploy", spec.os());
+        assertTrue(resolved.contains(q), what + ": user tags missing");
+        assertTrue(resolved.contains(Bootstrap.quote("17.5.2", spec.os())), what + ": runner version missing");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    void headerReferencesOnlyTheDocumentedRuntimeVariables(FleetSpec spec) {
+        RenderedScript script = Bootstrap.render(spec);
+        Set<String> refs = new HashSet<>();
+        Matcher m = REF.matcher(script.header());
+        while (m.find()) {
+            refs.add(m.group(1));
+        }
+        Set<String> allowed = new HashSet<>(Bootstrap.RUNTIME_VARIABLES);
+        allowed.add("AWS::Region");
+        allowed.add("AWS::StackName");
+        assertEquals(allowed, refs, "the template's Fn::Sub maps exactly these");
+        assertFalse(script.body().isEmpty());
+    }
+
+    @Test
+    void windowsUserDataIsOnePowershellBlock() {
+        for (FleetSpec spec : Scripts.allShapes()) {
+            if (spec.os() != OperatingSystem.WINDOWS) {
+                continue;
+            }
+            String s = Bootstrap.render(spec).resolve(Scripts.runtime(spec));
+            assertTrue(s.startsWith("<powershell>\n"), "opening tag first, before any assignment");
+            assertTrue(s.stripTrailing().endsWith("</powershell>"), "closing tag last");
+            assertEquals(1, s.split("<powershell>", -1).length - 1);
+            assertTrue(s.contains("$VendingDrainLimit = '" + Bootstrap.DRAIN_LIMIT_SECONDS + "'"));
+            assertTrue(s.contains("Set-Content -Encoding UTF8 -Path \"$Data\\watcher.ps1\" -Value @'\n$ErrorActionPreference = 'Stop'"),
+                    "the watcher is embedded as a here-string");
+        }
+    }
+
+    @Test
+    void linuxEmbedsTheWatcherAndShutdownScriptsVerbatim() {
+        FleetSpec spec = Scripts.allShapes().get(0);
+        String body = Bootstrap.render(spec).body();
+        assertTrue(body.contains("<<'VENDING_EOF'\n" + Bootstrap.compact(Bootstrap.resource("linux-watcher.sh")) + "VENDING_EOF\n"));
+        assertTrue(body.contains("<<'VENDING_EOF'\n" + Bootstrap.compact(Bootstrap.resource("linux-unregister-on-shutdown.sh"))
+                + "VENDING_EOF\n"));
+        assertTrue(body.contains("#!/bin/bash\n"), "shebangs stay");
+        assertFalse(body.contains("\n#  - "), "comments go");
+    }
+
+    @Test
+    void quotingKeepsHostileValuesData() {
+        assertEquals("'a'\"'\"'b'", Bootstrap.quote("a'b", OperatingSystem.LINUX));
+        assertEquals("'a''b'''", Bootstrap.quote("a'b\u2019", OperatingSystem.WINDOWS));
+    }
+}

@@ -1,0 +1,72 @@
+package dev.vending.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.vending.fleet.FleetSpec;
+import dev.vending.fleet.OperatingSystem;
+
+/** shellcheck on every rendered Linux user data script and on the scripts the bootstrap installs. */
+class ShellcheckTest {
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void needShellcheck() throws InterruptedException {
+        boolean present;
+        try {
+            Process p = new ProcessBuilder("shellcheck", "--version").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            present = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            present = false;
+        }
+        if (!present && "true".equals(System.getenv("CI"))) {
+            fail("shellcheck is required on CI (apt-get install -y shellcheck)");
+        }
+        assumeTrue(present, "shellcheck is not installed (apt-get install -y shellcheck); skipping shell script checks");
+    }
+
+    static Stream<Arguments> scripts() {
+        List<Arguments> all = new ArrayList<>();
+        for (FleetSpec spec : Scripts.allShapes()) {
+            if (spec.os() == OperatingSystem.LINUX) {
+                all.add(Arguments.of("user data " + Scripts.describe(spec), Bootstrap.render(spec).resolve(Scripts.runtime(spec))));
+            }
+        }
+        all.add(Arguments.of("linux-watcher.sh", Bootstrap.resource("linux-watcher.sh")));
+        all.add(Arguments.of("linux-unregister-on-shutdown.sh", Bootstrap.resource("linux-unregister-on-shutdown.sh")));
+        return all.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scripts")
+    void passesShellcheck(String name, String script) throws IOException, InterruptedException {
+        Path file = Files.createTempFile(dir, "script", ".sh");
+        Files.writeString(file, script, StandardCharsets.UTF_8);
+        Process p = new ProcessBuilder("shellcheck", "--shell=bash", "--severity=style", "--external-sources", file.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("shellcheck timed out on " + name);
+        }
+        assertEquals(0, p.exitValue(), name + ":\n" + out);
+    }
+}
