@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Start-up and memory benchmark: each command against `java -version`, measured in the same run
+# (machines are noisy, so compare ratios, not absolute times). Median of RUNS runs each.
+#   usage: src/bench/startup.sh [RUNS]        (default 9; needs GNU time: apt-get install time)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+runs=${1:-9}
+[ -x /usr/bin/time ] || { echo "needs GNU time (/usr/bin/time): apt-get install -y time" >&2; exit 2; }
+
+./vending --version >/dev/null   # builds the jar and the CDS archive if needed
+
+measure() { # label, command... -> "label median_s max_rss_mb"
+  local label=$1; shift
+  local times=() mems=() out tf
+  tf=$(mktemp)
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -o "$tf" -f '%e %M' "$@" >/dev/null 2>&1 || true
+    out=$(tail -n 1 "$tf")
+    times+=("${out% *}"); mems+=("${out#* }")
+  done
+  rm -f "$tf"
+  local t m
+  t=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  m=$(printf '%s\n' "${mems[@]}" | sort -g | tail -n 1)
+  printf '%s\t%s\t%s\n' "$label" "$t" "$((m / 1024))"
+}
+
+results=$(
+  measure "java -version" java -version
+  measure "vending --help" ./vending --help
+  measure "generate 1 runner" ./vending generate --runners 1
+  measure "generate 100 spot arm64" ./vending generate --runners 100 --spot --arch arm64
+  measure "generate 100 (no CDS)" env VENDING_NO_CDS=1 ./vending generate --runners 100 --spot --arch arm64
+  if ./vending cost --runners 1 >/dev/null 2>&1; then measure "cost 100 spot arm64" ./vending cost --runners 100 --spot --arch arm64; fi
+)
+base=$(printf '%s\n' "$results" | awk -F'\t' '/^java -version/ {print $2}')
+printf '%-28s %10s %8s %12s\n' command "median s" "x java" "peak RSS MB"
+printf '%s\n' "$results" | awk -F'\t' -v b="$base" '{ printf "%-28s %10.3f %8.1f %12d\n", $1, $2, (b>0 ? $2/b : 0), $3 }'
+echo "($runs runs each, $(nproc) cores, $(java -version 2>&1 | head -n 1))"
