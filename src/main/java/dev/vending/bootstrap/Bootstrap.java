@@ -51,9 +51,24 @@ public final class Bootstrap {
     }
 
     public static RenderedScript render(FleetSpec spec) {
+        return render(spec, Map.of());
+    }
+
+    /**
+     * As {@link #render(FleetSpec)}, with some placeholders taken from the deployment instead:
+     * {@code deployTime} maps a placeholder name to Fn::Sub text such as {@code ${Concurrency}}
+     * (the full template's parameters, whose AllowedPattern keeps quotes out).
+     */
+    public static RenderedScript render(FleetSpec spec, Map<String, String> deployTime) {
         String ext = spec.os() == OperatingSystem.WINDOWS ? "ps1" : "sh";
         String base = spec.os() == OperatingSystem.WINDOWS ? "windows" : "linux";
-        String header = fill(resource(base + "-header." + ext), values(spec), spec.os());
+        Map<String, String> values = new LinkedHashMap<>(values(spec));
+        deployTime.forEach((k, v) -> {
+            if (values.put(k, v) == null) {
+                throw new IllegalArgumentException("no bootstrap placeholder " + k);
+            }
+        });
+        String header = fill(resource(base + "-header." + ext), values, spec.os());
         String body = compact(include(resource(base + "." + ext)));
         return new RenderedScript(spec.os(), header, body);
     }

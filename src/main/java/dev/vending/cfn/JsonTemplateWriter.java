@@ -42,6 +42,7 @@ public final class JsonTemplateWriter {
         } else if (v instanceof CfnProperty p) {
             value(g, p.toCfn());
         } else if (v instanceof Map<?, ?> map) {
+            Ordered.check(map);
             g.writeStartObject();
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 g.writeFieldName(String.valueOf(e.getKey()));

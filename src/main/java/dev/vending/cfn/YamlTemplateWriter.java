@@ -49,6 +49,7 @@ public final class YamlTemplateWriter {
             return node(p.toCfn());
         }
         if (value instanceof Map<?, ?> map) {
+            Ordered.check(map);
             List<NodeTuple> tuples = new ArrayList<>(map.size());
             map.forEach((k, v) -> tuples.add(new NodeTuple(scalar(Tag.STR, String.valueOf(k)), node(v))));
             return new MappingNode(Tag.MAP, tuples, DumperOptions.FlowStyle.BLOCK);

@@ -27,6 +27,10 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", description = "yaml or json (default: ${DEFAULT-VALUE}).", defaultValue = "yaml")
     String format;
 
+    @Option(names = "--all-parameters", description = "The full template: every option CloudFormation can take at deploy time "
+            + "becomes a parameter (defaults from the flags), for use without vending.")
+    boolean allParameters;
+
     @Spec
     CommandSpec spec;
 
@@ -35,7 +39,7 @@ public final class GenerateCommand implements Callable<Integer> {
         TemplateFormat fmt = TemplateFormats.parse(format);
         AtomicOutput.checkWritable("-o", output);
         FleetSpec fleetSpec = fleet.toSpec();
-        Template template = FleetTemplate.build(fleetSpec);
+        Template template = FleetTemplate.build(fleetSpec, allParameters);
         String text = fmt.render(template);
         int size = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         if (size > Template.INLINE_BODY_LIMIT_BYTES) {

@@ -67,7 +67,15 @@ public final class FleetTemplate {
     }
 
     public static Template build(FleetSpec spec) {
-        Template t = new Template(description(spec));
+        return build(spec, false);
+    }
+
+    /**
+     * @param allParameters the "full template": every fleet option that CloudFormation can take at
+     *                      deploy time becomes a parameter (or a condition), defaulting to the spec's value
+     */
+    public static Template build(FleetSpec spec, boolean allParameters) {
+        Template t = new Template(allParameters ? fullDescription(spec) : description(spec));
 
         String gGitLab = "GitLab";
         String gNetwork = "Network";
@@ -109,6 +117,8 @@ public final class FleetTemplate {
                         + "Point it at your own parameter to pin an image.")
                 .defaultValue(spec.os().amiParameter(spec.arch())));
 
+        Knobs k = allParameters ? Knobs.parameters(t, spec) : Knobs.fixed(spec);
+
         Condition createSecret = t.add(new Condition("CreateTokenSecret",
                 Fn.equalTo(Fn.ref(tokenParam), "")));
         t.add(new Rule("TokenGiven", null, List.of(new Rule.Assertion(
@@ -132,17 +142,18 @@ public final class FleetTemplate {
         t.add(logs);
 
         S3Bucket cache = null;
-        if (spec.cache() == CacheMode.S3) {
+        if (k.hasCache() != null || spec.cache() == CacheMode.S3) {
             cache = new S3Bucket("CacheBucket").expireObjectsAfterDays(CACHE_EXPIRY_DAYS);
             fleetTags.forEach(cache::tag);
-            t.add(cache);
-            t.add(new S3BucketPolicy("CacheBucketPolicy").bucket(Fn.ref(cache)).policy(PolicyDocument.of(
+            t.add(cache).onlyIf(k.hasCache());
+            S3BucketPolicy tlsOnly = new S3BucketPolicy("CacheBucketPolicy").bucket(Fn.ref(cache)).policy(PolicyDocument.of(
                     new Statement("DenyInsecureTransport", "Deny", Map.of("AWS", "*"), List.of("s3:*"),
                             List.of(Fn.getAtt(cache, "Arn"), Fn.sub("${CacheBucket.Arn}/*")),
-                            Map.of("Bool", Map.of("aws:SecureTransport", "false"))))));
+                            Map.of("Bool", Map.of("aws:SecureTransport", "false")))));
+            t.add(tlsOnly).onlyIf(k.hasCache());
         }
 
-        IamRole role = instanceRole(spec, createSecret, tokenParam, logs, cache);
+        IamRole role = instanceRole(createSecret, tokenParam, logs, cache, k.hasCache());
         fleetTags.forEach(role::tag);
         t.add(role);
         InstanceProfile profile = t.add(new InstanceProfile("RunnerInstanceProfile").roles(List.of(Fn.ref(role))));
@@ -159,13 +170,13 @@ public final class FleetTemplate {
                 .imageId(Fn.ref(image))
                 .instanceProfileArn(Fn.getAtt(profile, "Arn"))
                 .securityGroupId(Fn.getAtt(sg, "GroupId"))
-                .metadataHopLimit(spec.runner().executor() == Executor.DOCKER ? 2 : 1)
-                .rootVolume(spec.os().rootDeviceName(), spec.volumeSizeGiB())
-                .userData(userData(spec, createSecret, tokenParam, secret, logs, cache));
+                .metadataHopLimit(k.hopLimit())
+                .rootVolume(spec.os().rootDeviceName(), k.volumeSize())
+                .userData(userData(spec, k, createSecret, tokenParam, secret, logs, cache));
         lt.instanceTag(new Tag("Name", Fn.sub("${AWS::StackName}-runner")));
         fleetTags.forEach(lt::instanceTag);
         lt.instanceTag(new Tag("vending:gitlab-url", Fn.ref(url)));
-        lt.instanceTag(new Tag("vending:runner-tags", String.join(",", spec.runnerTags(spec.purchase().allSpotOnly()))));
+        lt.instanceTag(new Tag("vending:runner-tags", k.runnerTags()));
         t.add(lt);
 
         int batch = Capacity.rollingBatch(spec.capacity().desired());
@@ -176,9 +187,8 @@ public final class FleetTemplate {
                 .desiredCapacity(Fn.ref(count))
                 .vpcZoneIdentifier(Fn.ref(subnets))
                 .mixedInstancesPolicy(new MixedInstancesPolicy(Fn.ref(lt), Fn.getAtt(lt, "LatestVersionNumber"),
-                        spec.instanceTypes(), new InstancesDistribution(spec.purchase().onDemandBase(),
-                        spec.purchase().onDemandPercentAboveBase(), "prioritized",
-                        spec.purchase().usesSpot() ? "price-capacity-optimized" : null)))
+                        k.instanceTypes(), new InstancesDistribution(k.onDemandBase(), k.onDemandPercentAboveBase(), "prioritized",
+                        k.spotStrategy())))
                 .healthCheckType("EC2")
                 .healthCheckGracePeriod(launchTimeout)
                 .lifecycleHook(new LifecycleHookSpecification(Bootstrap.LAUNCH_HOOK, LifecycleHookSpecification.LAUNCHING,
@@ -190,28 +200,28 @@ public final class FleetTemplate {
                 .rollingUpdate(Fn.ref(count), batch, "PT" + (launchTimeout / 60) + "M", false,
                         List.of("HealthCheck", "ReplaceUnhealthy", "AZRebalance", "AlarmNotification", "ScheduledActions"));
         asg.autoScalingGroupName(Fn.sub(asgName()));
-        if (spec.purchase().usesSpot()) {
-            asg.capacityRebalance(true);
+        if (k.capacityRebalance() != null) {
+            asg.capacityRebalance(k.capacityRebalance());
         }
         asg.tag(new Tag("Name", Fn.sub("${AWS::StackName}-runner"), true));
         fleetTags.forEach(tag -> asg.tag(new Tag(tag.key(), tag.value(), true)));
         t.add(asg);
 
-        if (spec.schedule() != null) {
-            Schedule s = spec.schedule();
+        if (k.schedule() != null) {
+            Knobs.ScheduleValues s = k.schedule();
             t.add(new ScheduledAction("ScheduledStart").autoScalingGroupName(Fn.ref(asg))
-                    .desiredCapacity(s.runnersWhenStarted()).recurrence(s.startCron()).timeZone(s.timeZone()));
+                    .desiredCapacity(s.runners()).recurrence(s.start()).timeZone(s.timeZone())).onlyIf(s.condition());
             t.add(new ScheduledAction("ScheduledStop").autoScalingGroupName(Fn.ref(asg))
-                    .minSize(0).desiredCapacity(0).recurrence(s.stopCron()).timeZone(s.timeZone()));
+                    .minSize(0).desiredCapacity(0).recurrence(s.stop()).timeZone(s.timeZone())).onlyIf(s.condition());
         }
 
         t.add(new Output(OUT_ASG, "Auto Scaling group of the runners", Fn.ref(asg)));
         t.add(new Output(OUT_ROLE, "IAM role of the runner instances (grant it what your jobs need)", Fn.getAtt(role, "Arn")));
         t.add(new Output(OUT_LOG_GROUP, "CloudWatch log group with bootstrap and runner logs", Fn.ref(logs)));
         if (cache != null) {
-            t.add(new Output(OUT_CACHE, "S3 bucket of the shared runner cache", Fn.ref(cache)));
+            t.add(new Output(OUT_CACHE, "S3 bucket of the shared runner cache", Fn.ref(cache), k.hasCache()));
         }
-        t.add(new Output(OUT_TAGS, "Runner tags to use in .gitlab-ci.yml", String.join(",", tagsForOutput(spec))));
+        t.add(new Output(OUT_TAGS, "Runner tags to use in .gitlab-ci.yml", k.outputTags()));
         return t;
     }
 
@@ -235,6 +245,11 @@ public final class FleetTemplate {
         return tags;
     }
 
+    private static String fullDescription(FleetSpec spec) {
+        return "vending GitLab Runner fleet, full template: " + spec.os().id() + " " + spec.arch().awsName()
+                + "; every option is a parameter (instance types, Spot share, executor, concurrency, schedule, cache)";
+    }
+
     private static String description(FleetSpec spec) {
         String types = String.join(", ", spec.instanceTypes());
         String schedule = spec.schedule() == null ? "always on"
@@ -244,7 +259,8 @@ public final class FleetTemplate {
                 + schedule;
     }
 
-    private static IamRole instanceRole(FleetSpec spec, Condition createSecret, Parameter tokenParam, LogGroup logs, S3Bucket cache) {
+    private static IamRole instanceRole(Condition createSecret, Parameter tokenParam, LogGroup logs, S3Bucket cache,
+            Condition hasCache) {
         IamRole role = new IamRole("RunnerRole")
                 .description("vending runner instances: token, cache, logs and own lifecycle only")
                 .assumeRolePolicy(PolicyDocument.of(new Statement(null, "Allow", Map.of("Service", "ec2.amazonaws.com"),
@@ -269,18 +285,20 @@ public final class FleetTemplate {
                 // the log group's Arn attribute ends in ":*", which covers its streams
                 List.of(Fn.getAtt(logs, "Arn"))));
         if (cache != null) {
-            statements.add(Statement.allow("CacheObjects", List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"),
-                    List.of(Fn.sub("${CacheBucket.Arn}/*"))));
-            statements.add(Statement.allow("CacheBucket", List.of("s3:ListBucket", "s3:GetBucketLocation"),
-                    List.of(Fn.getAtt(cache, "Arn"))));
+            Statement objects = Statement.allow("CacheObjects", List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"),
+                    List.of(Fn.sub("${CacheBucket.Arn}/*")));
+            Statement bucket = Statement.allow("CacheBucket", List.of("s3:ListBucket", "s3:GetBucketLocation"),
+                    List.of(Fn.getAtt(cache, "Arn")));
+            statements.add(hasCache == null ? objects : new PolicyDocument.Conditional(hasCache, objects, null));
+            statements.add(hasCache == null ? bucket : new PolicyDocument.Conditional(hasCache, bucket, null));
         }
         role.policy("vending-runner", new PolicyDocument(statements));
         return role;
     }
 
-    private static Intrinsic userData(FleetSpec spec, Condition createSecret, Parameter tokenParam, Secret secret,
+    private static Intrinsic userData(FleetSpec spec, Knobs k, Condition createSecret, Parameter tokenParam, Secret secret,
             LogGroup logs, S3Bucket cache) {
-        RenderedScript script = Bootstrap.render(spec);
+        RenderedScript script = Bootstrap.render(spec, k.bootstrapPlaceholders());
         Map<String, Object> vars = new LinkedHashMap<>();
         vars.put("GitLabUrl", Fn.ref(P_GITLAB_URL));
         vars.put("TokenSource", Fn.ifThen(createSecret, Fn.sub("secretsmanager:${" + secret.logicalId() + "}"),
@@ -288,8 +306,11 @@ public final class FleetTemplate {
         vars.put("AsgName", Fn.sub(asgName()));
         vars.put("LaunchHookName", Bootstrap.LAUNCH_HOOK);
         vars.put("TerminateHookName", Bootstrap.TERMINATE_HOOK);
-        vars.put("CacheBucket", cache == null ? "" : Fn.ref(cache));
+        vars.put("CacheBucket", cache == null ? "" : k.hasCache() == null ? Fn.ref(cache) : Fn.ifThen(k.hasCache(), Fn.ref(cache), ""));
         vars.put("LogGroup", Fn.ref(logs));
+        if (k.hasCache() != null) {
+            vars.put("CacheMode", Fn.ifThen(k.hasCache(), "s3", "none"));
+        }
         Intrinsic header = new Intrinsic("Fn::Sub", List.of(script.header(), vars));
         return Fn.base64(Fn.join("", List.of(header, script.body())));
     }

@@ -17,7 +17,7 @@ public final class AutoScalingGroup extends Resource {
     private Object desiredCapacity;
     private Object vpcZoneIdentifier;
     private MixedInstancesPolicy mixedInstancesPolicy;
-    private Boolean capacityRebalance;
+    private Object capacityRebalance;
     private Object healthCheckGracePeriod;
     private String healthCheckType;
     private Object defaultInstanceWarmup;
@@ -42,7 +42,7 @@ public final class AutoScalingGroup extends Resource {
     public AutoScalingGroup desiredCapacity(Object v) { desiredCapacity = v; return this; }
     public AutoScalingGroup vpcZoneIdentifier(Object v) { vpcZoneIdentifier = v; return this; }
     public AutoScalingGroup mixedInstancesPolicy(MixedInstancesPolicy v) { mixedInstancesPolicy = v; return this; }
-    public AutoScalingGroup capacityRebalance(boolean v) { capacityRebalance = v; return this; }
+    public AutoScalingGroup capacityRebalance(Object v) { capacityRebalance = v; return this; }
     public AutoScalingGroup healthCheckGracePeriod(Object v) { healthCheckGracePeriod = v; return this; }
     public AutoScalingGroup healthCheckType(String v) { healthCheckType = v; return this; }
     public AutoScalingGroup defaultInstanceWarmup(Object v) { defaultInstanceWarmup = v; return this; }
@@ -96,13 +96,20 @@ public final class AutoScalingGroup extends Resource {
                 .put("TerminationPolicies", terminationPolicies)
                 .put("LifecycleHookSpecificationList", lifecycleHooks.isEmpty() ? null : Props.all(lifecycleHooks))
                 .put("MetricsCollection", metricsCollection == null ? null
-                        : List.of(Map.of("Granularity", "1Minute", "Metrics", metricsCollection)))
+                        : List.of(Props.of().put("Granularity", "1Minute").put("Metrics", metricsCollection).toMap()))
                 .put("Tags", tags.isEmpty() ? null : Props.all(tags));
     }
 
     /** MixedInstancesPolicy: launch template, instance-type overrides and the Spot/On-Demand split. */
-    public record MixedInstancesPolicy(Object launchTemplateId, Object launchTemplateVersion, List<String> instanceTypes,
+    public record MixedInstancesPolicy(Object launchTemplateId, Object launchTemplateVersion, List<?> instanceTypes,
             InstancesDistribution distribution) implements CfnProperty {
+        /**
+         * An override whose type comes from a template parameter and applies only when {@code present}
+         * holds (e.g. the optional InstanceType2..6 parameters of the full template).
+         */
+        public record OptionalType(dev.vending.cfn.Condition present, Object instanceType) {
+        }
+
         @Override
         public Object toCfn() {
             Map<String, Object> spec = new LinkedHashMap<>();
@@ -110,7 +117,9 @@ public final class AutoScalingGroup extends Resource {
             spec.put("Version", launchTemplateVersion);
             Map<String, Object> lt = new LinkedHashMap<>();
             lt.put("LaunchTemplateSpecification", spec);
-            lt.put("Overrides", instanceTypes.stream().map(t -> (Object) Map.of("InstanceType", t)).toList());
+            lt.put("Overrides", instanceTypes.stream().map(t -> t instanceof OptionalType o
+                    ? (Object) dev.vending.cfn.Fn.ifThen(o.present(), Map.of("InstanceType", o.instanceType()), dev.vending.cfn.Fn.NO_VALUE)
+                    : (Object) Map.of("InstanceType", t)).toList());
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("InstancesDistribution", distribution.toCfn());
             m.put("LaunchTemplate", lt);

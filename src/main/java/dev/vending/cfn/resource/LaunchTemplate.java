@@ -17,7 +17,7 @@ public final class LaunchTemplate extends Resource {
     private Object imageId;
     private Object instanceProfileArn;
     private final List<Object> securityGroupIds = new ArrayList<>();
-    private int metadataHopLimit = 1;
+    private Object metadataHopLimit = 1;
     private String rootDeviceName;
     private Object rootVolumeSizeGiB;
     private Object userData;
@@ -38,7 +38,7 @@ public final class LaunchTemplate extends Resource {
     public LaunchTemplate instanceProfileArn(Object v) { instanceProfileArn = v; return this; }
     public LaunchTemplate securityGroupId(Object v) { securityGroupIds.add(v); return this; }
     /** 2 lets containers on the docker bridge reach IMDSv2 (one extra hop). */
-    public LaunchTemplate metadataHopLimit(int v) { metadataHopLimit = v; return this; }
+    public LaunchTemplate metadataHopLimit(Object v) { metadataHopLimit = v; return this; }
     public LaunchTemplate rootVolume(String deviceName, Object sizeGiB) { rootDeviceName = deviceName; rootVolumeSizeGiB = sizeGiB; return this; }
     public LaunchTemplate userData(Object v) { userData = v; return this; }
     public LaunchTemplate detailedMonitoring(boolean v) { detailedMonitoring = v; return this; }

@@ -9,8 +9,8 @@ public final class ScheduledAction extends Resource {
     private Object minSize;
     private Object maxSize;
     private Object desiredCapacity;
-    private String recurrence;
-    private String timeZone;
+    private Object recurrence;
+    private Object timeZone;
 
     public ScheduledAction(String logicalId) {
         super(logicalId);
@@ -25,8 +25,8 @@ public final class ScheduledAction extends Resource {
     public ScheduledAction minSize(Object v) { minSize = v; return this; }
     public ScheduledAction maxSize(Object v) { maxSize = v; return this; }
     public ScheduledAction desiredCapacity(Object v) { desiredCapacity = v; return this; }
-    public ScheduledAction recurrence(String v) { recurrence = v; return this; }
-    public ScheduledAction timeZone(String v) { timeZone = v; return this; }
+    public ScheduledAction recurrence(Object v) { recurrence = v; return this; }
+    public ScheduledAction timeZone(Object v) { timeZone = v; return this; }
 
     @Override
     protected Props properties() {
