@@ -1,0 +1,104 @@
+package dev.vending.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import dev.vending.deploy.DeployContext;
+import dev.vending.deploy.DeployRequest;
+import dev.vending.deploy.Deployer;
+import dev.vending.deploy.TemplateSource;
+import dev.vending.fleet.FleetSpec;
+import dev.vending.fleet.FleetTemplate;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code vending deploy}: create or update the fleet's stack through one reviewed change set. */
+@Command(name = "deploy", mixinStandardHelpOptions = true,
+        description = {"Create or update a runner fleet's CloudFormation stack: one change set, a preview, a confirmation, then live events.",
+                "The runner token (--token-file, GITLAB_RUNNER_TOKEN, or a hidden prompt) is stored as the SSM SecureString "
+                        + "/vending/<stack>/runner-token; the stack only gets that name."},
+        footer = {"", "Exit codes: 0 deployed or no changes, 1 AWS failure or failed stack, 2 bad input, 130 interrupted (the stack goes on).",
+                "Docs: docs/deploy.md"})
+public final class DeployCommand implements Callable<Integer> {
+
+    @Mixin
+    FleetOptions fleet;
+
+    @Mixin
+    AwsOptions aws;
+
+    @Option(names = "--template-file", paramLabel = "FILE", description = "Deploy this template (written by generate) instead of one built from the fleet options.")
+    Path templateFile;
+
+    @Option(names = "--stack-name", paramLabel = "NAME", description = "Stack name (default: vending-<--name>; required with --template-file).")
+    String stackName;
+
+    @Option(names = "--vpc", paramLabel = "VPC_ID", description = "VPC of the runners (default: the stack's current one, else the region's default VPC).")
+    String vpc;
+
+    @Option(names = "--subnets", paramLabel = "SUBNET_ID", split = ",", description = "Subnets of that VPC (default: the stack's current ones, else all subnets of the VPC).")
+    List<String> subnets;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "File holding the GitLab runner token (default: env GITLAB_RUNNER_TOKEN, the stored token, or a prompt).")
+    Path tokenFile;
+
+    @Option(names = "--parameter", paramLabel = "KEY=VALUE", description = "Template parameter value (repeatable); wins over everything deploy derives.")
+    Map<String, String> parameters = new LinkedHashMap<>();
+
+    @Option(names = "--tags", paramLabel = "KEY=VALUE", split = ",", description = "Stack tags, propagated to the resources (repeatable).")
+    Map<String, String> tags = new LinkedHashMap<>();
+
+    @Option(names = "--s3-bucket", paramLabel = "BUCKET", description = "Bucket for templates over CloudFormation's 51,200-byte inline limit.")
+    String s3Bucket;
+
+    @Option(names = {"-y", "--yes"}, description = "Execute without asking (needed without a terminal and with --output json).")
+    boolean yes;
+
+    @Option(names = "--no-execute", description = "Stop after the preview; the change set stays for review.")
+    boolean noExecute;
+
+    @Option(names = "--replace-failed", description = "A stack in ROLLBACK_COMPLETE (its first create failed) is deleted and created again.")
+    boolean replaceFailed;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", description = "Stop waiting after this long, e.g. 45m (default: ${DEFAULT-VALUE}); the stack goes on.",
+            defaultValue = "60m")
+    String timeout;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        var settings = aws.settings(yes, timeout);
+        TemplateSource template;
+        String name;
+        if (templateFile != null) {
+            List<String> fleetFlags = spec.mixins().get("fleet").options().stream()
+                    .filter(o -> spec.commandLine().getParseResult().hasMatchedOption(o))
+                    .map(OptionSpec::longestName).toList();
+            if (!fleetFlags.isEmpty()) {
+                throw new UsageException("--template-file", "cannot be combined with fleet options (" + String.join(", ", fleetFlags)
+                        + "); the template already fixes them, use --parameter for its parameters");
+            }
+            if (stackName == null) {
+                throw new UsageException("--stack-name", "required with --template-file");
+            }
+            name = AwsOptions.checkStackName(stackName);
+            template = TemplateSource.fromFile(templateFile);
+        } else {
+            FleetSpec fleetSpec = fleet.toSpec();
+            name = AwsOptions.checkStackName(stackName != null ? stackName : "vending-" + fleetSpec.name());
+            template = TemplateSource.fromFleet(FleetTemplate.build(fleetSpec));
+        }
+        DeployRequest request = new DeployRequest(name, template, AwsOptions.blankToNull(vpc), subnets, tokenFile,
+                parameters, tags, AwsOptions.blankToNull(s3Bucket), noExecute, replaceFailed);
+        return new Deployer(settings, DeployContext.current(), spec.commandLine().getOut(), spec.commandLine().getErr()).deploy(request);
+    }
+}

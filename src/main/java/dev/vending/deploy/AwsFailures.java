@@ -1,0 +1,39 @@
+package dev.vending.deploy;
+
+import dev.vending.cli.CommandFailure;
+import dev.vending.cli.ExitCodes;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/** Turns SDK exceptions into one line (CommandFailure, exit 1; the cause only under --verbose). */
+final class AwsFailures {
+    private AwsFailures() {
+    }
+
+    static CommandFailure of(String doing, SdkException e) {
+        return new CommandFailure(doing + ": " + describe(e), ExitCodes.FAILURE, e);
+    }
+
+    static String describe(SdkException e) {
+        if (e instanceof AwsServiceException s && s.awsErrorDetails() != null) {
+            String code = s.awsErrorDetails().errorCode();
+            String msg = s.awsErrorDetails().errorMessage();
+            String hint = "";
+            if ("ExpiredToken".equals(code) || "ExpiredTokenException".equals(code)) {
+                hint = " (refresh your credentials, e.g. aws sso login)";
+            } else if ("AccessDenied".equals(code) || "AccessDeniedException".equals(code) || "UnauthorizedOperation".equals(code)) {
+                hint = " (the credentials in use lack this permission)";
+            }
+            return (code == null ? "HTTP " + s.statusCode() : code) + ": " + (msg == null ? "(no message)" : msg) + hint;
+        }
+        if (e instanceof SdkClientException) {
+            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            if (m.contains("Unable to load credentials")) {
+                return "no AWS credentials found (set AWS_PROFILE or --profile, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)";
+            }
+            return m;
+        }
+        return e.getMessage();
+    }
+}

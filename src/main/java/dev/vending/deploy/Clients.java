@@ -1,0 +1,165 @@
+package dev.vending.deploy;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+import dev.vending.cli.UsageException;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.profiles.ProfileFile;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/** The SDK clients of one command run: one region, one credential source, one HTTP client. */
+final class Clients implements AutoCloseable {
+    /** Attempts per call (standard mode has 3): CloudFormation throttles eagerly on busy accounts. */
+    static final int MAX_ATTEMPTS = 8;
+
+    final String region;
+    private final String endpointUrl;
+    private final AwsCredentialsProvider credentials;
+    private final SdkHttpClient http;
+    private final ClientOverrideConfiguration overrides;
+    private CloudFormationClient cfn;
+    private Ec2Client ec2;
+    private SsmClient ssm;
+    private S3Client s3;
+    private AutoScalingClient autoscaling;
+
+    Clients(AwsSettings settings, DeployContext context) {
+        this.region = resolveRegion(settings, context);
+        this.endpointUrl = settings.endpointUrl();
+        this.credentials = credentials(settings, context);
+        this.http = UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(10))
+                .socketTimeout(Duration.ofSeconds(60))
+                .build();
+        this.overrides = ClientOverrideConfiguration.builder()
+                .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                        .maxAttempts(MAX_ATTEMPTS)
+                        .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(100), Duration.ofSeconds(20)))
+                        .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(500), Duration.ofSeconds(20)))
+                        .build())
+                .build();
+    }
+
+    /** --region, then AWS_REGION / AWS_DEFAULT_REGION, then the profile's region; else exit 2. */
+    static String resolveRegion(AwsSettings settings, DeployContext context) {
+        if (settings.region() != null && !settings.region().isBlank()) {
+            return settings.region().trim();
+        }
+        for (String name : new String[] {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
+            if (context.env(name) != null) {
+                return context.env(name).trim();
+            }
+        }
+        String profile = profileName(settings, context);
+        try {
+            Optional<String> fromProfile = ProfileFile.defaultProfileFile().profile(profile).flatMap(p -> p.property("region"));
+            if (fromProfile.isPresent() && !fromProfile.get().isBlank()) {
+                return fromProfile.get().trim();
+            }
+        } catch (RuntimeException e) {
+            // an unreadable config file is the same as none here
+        }
+        throw new UsageException("--region", "no region given; pass --region, set AWS_REGION, or set a region in profile '" + profile + "'");
+    }
+
+    private static String profileName(AwsSettings settings, DeployContext context) {
+        if (settings.profile() != null) {
+            return settings.profile();
+        }
+        String env = context.env("AWS_PROFILE");
+        return env != null ? env : "default";
+    }
+
+    /** --profile wins; else keys in the (injectable) environment; else the SDK's default chain. */
+    private static AwsCredentialsProvider credentials(AwsSettings settings, DeployContext context) {
+        if (settings.profile() != null) {
+            return ProfileCredentialsProvider.create(settings.profile());
+        }
+        String key = context.env("AWS_ACCESS_KEY_ID");
+        String secret = context.env("AWS_SECRET_ACCESS_KEY");
+        if (key != null && secret != null) {
+            String session = context.env("AWS_SESSION_TOKEN");
+            return StaticCredentialsProvider.create(session == null ? AwsBasicCredentials.create(key, secret)
+                    : AwsSessionCredentials.create(key, secret, session));
+        }
+        if (context.env("AWS_PROFILE") != null) {
+            return ProfileCredentialsProvider.create(context.env("AWS_PROFILE"));
+        }
+        return DefaultCredentialsProvider.builder().build();
+    }
+
+    private <B extends AwsClientBuilder<B, C>, C> C build(AwsClientBuilder<B, C> b) {
+        b.region(Region.of(region)).credentialsProvider(credentials).overrideConfiguration(overrides);
+        if (endpointUrl != null) {
+            b.endpointOverride(URI.create(endpointUrl));
+        }
+        return b.build();
+    }
+
+    CloudFormationClient cfn() {
+        if (cfn == null) {
+            cfn = build(CloudFormationClient.builder().httpClient(http));
+        }
+        return cfn;
+    }
+
+    Ec2Client ec2() {
+        if (ec2 == null) {
+            ec2 = build(Ec2Client.builder().httpClient(http));
+        }
+        return ec2;
+    }
+
+    SsmClient ssm() {
+        if (ssm == null) {
+            ssm = build(SsmClient.builder().httpClient(http));
+        }
+        return ssm;
+    }
+
+    S3Client s3() {
+        if (s3 == null) {
+            s3 = build(S3Client.builder().httpClient(http).forcePathStyle(endpointUrl != null));
+        }
+        return s3;
+    }
+
+    AutoScalingClient autoscaling() {
+        if (autoscaling == null) {
+            autoscaling = build(AutoScalingClient.builder().httpClient(http));
+        }
+        return autoscaling;
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable c : new AutoCloseable[] {cfn, ec2, ssm, s3, autoscaling}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // closing never fails a command
+                }
+            }
+        }
+        http.close();
+    }
+}

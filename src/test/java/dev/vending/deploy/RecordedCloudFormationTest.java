@@ -1,0 +1,156 @@
+package dev.vending.deploy;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+
+/**
+ * What moto cannot produce (rollbacks, per-resource failure events, throttling, 5xx), from
+ * CloudFormation query-protocol XML responses in src/test/resources/deploy, served by WireMock on
+ * loopback and read by the real SDK client.
+ */
+class RecordedCloudFormationTest {
+    static final String ARN = "arn:aws:cloudformation:us-east-1:123456789012:stack/web/5b3c1e70-0000-4000-8000-000000000001";
+
+    WireMockServer wm;
+    TestContext ctx;
+    Path template;
+
+    @BeforeEach
+    void start(@TempDir Path dir) throws IOException {
+        wm = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+        wm.start();
+        ctx = new TestContext();
+        template = dir.resolve("template.json");
+        Files.writeString(template, resource("template-small.json"));
+    }
+
+    @AfterEach
+    void stop() {
+        wm.stop();
+    }
+
+    static String resource(String name) throws IOException {
+        try (InputStream in = RecordedCloudFormationTest.class.getResourceAsStream("/deploy/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    MappingBuilder action(String action) {
+        return post(urlEqualTo("/")).withRequestBody(containing("Action=" + action + "&"));
+    }
+
+    void stub(MappingBuilder m, int status, String file) throws IOException {
+        wm.stubFor(m.willReturn(aResponse().withStatus(status).withHeader("Content-Type", "text/xml").withBody(resource(file))));
+    }
+
+    TestContext.Result deploy(String... more) {
+        String[] base = {"deploy", "--region", "us-east-1", "--endpoint-url", wm.baseUrl(), "--template-file", template.toString(),
+                "--stack-name", "web"};
+        String[] all = new String[base.length + more.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return ctx.run(all);
+    }
+
+    @Test
+    void failedUpdateListsFailingResourceAfterThrottlingAnd5xx() throws IOException {
+        // DescribeStacks by name: throttled once, then the settled stack.
+        stub(action("DescribeStacks").withRequestBody(matching(".*StackName=web(&.*)?")).inScenario("throttle")
+                .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("ok"), 400, "error-throttling.xml");
+        stub(action("DescribeStacks").withRequestBody(matching(".*StackName=web(&.*)?")).inScenario("throttle")
+                .whenScenarioStateIs("ok"), 200, "describe-stacks-update-complete.xml");
+        // Polls go by stack id, after execute.
+        stub(action("DescribeStacks").withRequestBody(containing("StackName=arn")), 200, "describe-stacks-update-rollback-complete.xml");
+        stub(action("CreateChangeSet"), 200, "create-change-set.xml");
+        wm.stubFor(action("DescribeChangeSet").inScenario("flaky").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("up")
+                .willReturn(aResponse().withStatus(503).withBody("Service Unavailable")));
+        stub(action("DescribeChangeSet").inScenario("flaky").whenScenarioStateIs("up"), 200, "describe-change-set-modify.xml");
+        stub(action("DescribeStackEvents").inScenario("run").whenScenarioStateIs(Scenario.STARTED), 200, "describe-stack-events-before.xml");
+        stub(action("ExecuteChangeSet").inScenario("run").willSetStateTo("executed"), 200, "execute-change-set.xml");
+        stub(action("DescribeStackEvents").inScenario("run").whenScenarioStateIs("executed"), 200,
+                "describe-stack-events-after-update-rollback.xml");
+
+        TestContext.Result r = deploy("--yes");
+
+        assertEquals(1, r.code(), r.all());
+        assertTrue(r.out().contains("~ Modify   AWS::Logs::LogGroup                      Logs                               replace"), r.all());
+        // events after the marker only, oldest first, each once
+        String out = r.out();
+        assertFalse(out.contains("10:00:00"), "the marker and older events are not shown");
+        int inProgress = out.indexOf("UPDATE_IN_PROGRESS                           web");
+        int failed = out.indexOf("UPDATE_FAILED");
+        int rolledBack = out.indexOf("UPDATE_ROLLBACK_COMPLETE                     web");
+        assertTrue(inProgress >= 0 && inProgress < failed && failed < rolledBack, out);
+        assertEquals(out.indexOf("UPDATE_FAILED"), out.lastIndexOf("UPDATE_FAILED"), "de-duplicated");
+        assertTrue(out.contains("1 of 1 resources done"), r.all());
+        assertTrue(r.err().contains("failed: Logs (AWS::Logs::LogGroup): Resource handler returned message: \"User: "
+                + "arn:aws:sts::123456789012:assumed-role/deployer is not authorized to perform: logs:PutRetentionPolicy\""), r.err());
+        assertTrue(r.err().contains("vending deploy: stack web ended in UPDATE_ROLLBACK_COMPLETE; the update rolled back, "
+                + "the stack runs its previous version"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace without --verbose");
+        // one retry each for the throttle and the 503
+        wm.verify(2, postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=DescribeStacks&")).withRequestBody(matching(".*StackName=web(&.*)?")));
+        wm.verify(2, postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=DescribeChangeSet&")));
+        wm.verify(1, postRequestedFor(urlEqualTo("/")).withRequestBody(containing("ChangeSetType=UPDATE")));
+    }
+
+    @Test
+    void rollbackCompleteIsExplainedAndNotTouchedWithoutReplaceFailed() throws IOException {
+        stub(action("DescribeStacks"), 200, "describe-stacks-rollback-complete.xml");
+        TestContext.Result r = deploy("--yes");
+        assertEquals(1, r.code(), r.all());
+        assertTrue(r.err().contains("stack web is in ROLLBACK_COMPLETE: its first create failed and rolled back, "
+                + "and CloudFormation cannot update such a stack."), r.err());
+        assertTrue(r.err().contains("run deploy again with --replace-failed to delete it and create it anew"), r.err());
+        wm.verify(0, postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=CreateChangeSet&")));
+        wm.verify(0, postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=DeleteStack&")));
+    }
+
+    @Test
+    void accessDeniedIsOneLineWithoutStackTrace() throws IOException {
+        stub(action("DescribeStacks"), 403, "error-access-denied.xml");
+        TestContext.Result r = deploy("--yes");
+        assertEquals(1, r.code(), r.all());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().startsWith("vending deploy: deploy web: AccessDenied: User: arn:aws:iam::123456789012:user/ci is not authorized"), r.err());
+        assertTrue(r.err().contains("(the credentials in use lack this permission)"), r.err());
+
+        TestContext.Result verbose = deploy("--yes", "--verbose");
+        assertTrue(verbose.err().contains("\tat software.amazon.awssdk"), "stack trace with --verbose");
+    }
+
+    @Test
+    void ctrlCMessageSaysTheStackGoesOn() {
+        try (Clients clients = new Clients(new AwsSettings("eu-central-1", null, wm.baseUrl(), false, true, null), ctx)) {
+            StackOps ops = new StackOps(clients, new Ui(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false, ctx));
+            String m = ops.interruptedMessage("vending-ci", "update");
+            assertTrue(m.contains("interrupted: the update of stack vending-ci goes on in CloudFormation (Ctrl-C does not stop it)."), m);
+            assertTrue(m.contains("Follow it with: vending status --stack-name vending-ci --region eu-central-1"), m);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.vending.deploy;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.HashMap;
+import java.util.Map;
+
+import dev.vending.cli.Main;
+
+/** A DeployContext with its own environment, no terminal, fast polling; and a way to run the CLI in-process. */
+final class TestContext extends DeployContext {
+    final Map<String, String> env = new HashMap<>();
+    boolean interactive;
+    String answer;
+    String secret;
+
+    TestContext() {
+        env.put("AWS_ACCESS_KEY_ID", "testing");
+        env.put("AWS_SECRET_ACCESS_KEY", "testing");
+    }
+
+    @Override
+    public Map<String, String> env() {
+        return env;
+    }
+
+    @Override
+    public boolean interactive() {
+        return interactive;
+    }
+
+    @Override
+    public char[] readSecret(String prompt) {
+        return interactive && secret != null ? secret.toCharArray() : null;
+    }
+
+    @Override
+    public String readLine(String prompt) {
+        return interactive ? answer : null;
+    }
+
+    @Override
+    public long pollMillis() {
+        return 20;
+    }
+
+    @Override
+    public boolean installShutdownHook() {
+        return false;
+    }
+
+    /** Result of one in-process run. */
+    record Result(int code, String out, String err) {
+        String all() {
+            return out + "\n" + err;
+        }
+    }
+
+    Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        DeployContext.override(this);
+        try {
+            int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+            return new Result(code, out.toString(), err.toString());
+        } finally {
+            DeployContext.override(null);
+        }
+    }
+}
