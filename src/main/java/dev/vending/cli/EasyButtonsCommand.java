@@ -19,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class EasyButtonsCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Directory to write into (created if missing).")
-    Path out;
+    String out;
 
     @Option(names = "--template-base-url", paramLabel = "URL", required = true,
             description = "Where the templates will be published (the links' templateURL); CloudFormation needs an S3 URL.")
@@ -34,16 +34,18 @@ public final class EasyButtonsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (out.toString().isBlank()) {
+        if (out.isBlank()) {
             throw new UsageException("--out", "directory name is empty");
         }
-        if (Files.exists(out) && !Files.isDirectory(out)) {
+        Path dir = Path.of(out);
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new UsageException("--out", "'" + out + "' is a file; give a directory");
         }
-        EasyButtons.Result result = EasyButtons.render(baseUrl, region, out.toString());
-        Files.createDirectories(out);
+        // the README names the command with --out as typed, so the same arguments give the same bytes
+        EasyButtons.Result result = EasyButtons.render(baseUrl, region, out);
+        Files.createDirectories(dir);
         for (Map.Entry<String, String> f : result.files().entrySet()) {
-            AtomicOutput.writeFile(out.resolve(f.getKey()), f.getValue());
+            AtomicOutput.writeFile(dir.resolve(f.getKey()), f.getValue());
         }
         var err = spec.commandLine().getErr();
         for (String s : result.skipped()) {
