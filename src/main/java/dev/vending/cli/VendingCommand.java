@@ -13,7 +13,11 @@ import picocli.CommandLine.ScopeType;
         description = "GitLab Runner fleets on AWS: Spot, Graviton, schedules, least privilege, from a few flags.",
         subcommands = {
                 GenerateCommand.class,
-                DeployCommand.class, DestroyCommand.class, StatusCommand.class,
+                DeployCommand.class,
+                DestroyCommand.class,
+                StatusCommand.class,
+                CostCommand.class,
+                EasyButtonsCommand.class,
                 AutoComplete.GenerateCompletion.class,
         },
         footer = {"", "Docs: docs/README.md. Exit codes: 0 ok, 1 AWS or I/O failure, 2 bad input."})

@@ -1,0 +1,106 @@
+package dev.vending.cli;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import dev.vending.cost.CostEstimate;
+import dev.vending.cost.CostInputs;
+import dev.vending.cost.CostReport;
+import dev.vending.cost.PriceTable;
+import dev.vending.cost.SpotPriceSource;
+import dev.vending.fleet.FleetSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code vending cost}: what a fleet costs per week and year, and what it saves against an always-on On-Demand runner. */
+@Command(name = "cost", mixinStandardHelpOptions = true,
+        description = {"Estimate a fleet's cost per week and year at On-Demand and Spot prices, against an always-on",
+                "On-Demand x86 baseline, with the savings from schedule, instance type, arm64 and Spot (docs/cost.md)."})
+public final class CostCommand implements Callable<Integer> {
+
+    @Mixin
+    FleetOptions fleet;
+
+    @Option(names = "--hours-per-week", paramLabel = "H",
+            description = "Hours per week the fleet is up (default: counted from --schedule-start/--schedule-stop, else 168).")
+    Double hoursPerWeek;
+
+    @Option(names = "--region", paramLabel = "REGION", defaultValue = CostInputs.DEFAULT_REGION,
+            description = "Price region (default: ${DEFAULT-VALUE}). The bundled table covers us-east-1, us-west-2, eu-west-1, eu-central-1.")
+    String region;
+
+    @Option(names = "--price", paramLabel = "USD", description = "On-Demand price per instance-hour of the fleet's first instance type.")
+    Double price;
+
+    @Option(names = "--spot-price", paramLabel = "USD", description = "Spot price per instance-hour (default: the table's estimate).")
+    Double spotPrice;
+
+    @Option(names = "--arm-factor", paramLabel = "F", defaultValue = "0.64",
+            description = "Share of x86 instance-hours arm64 needs for the same work (default: ${DEFAULT-VALUE}, from the GitLab blog).")
+    double armFactor;
+
+    @Option(names = "--baseline-type", paramLabel = "TYPE", defaultValue = CostInputs.DEFAULT_BASELINE,
+            description = "Always-on On-Demand x86 Linux instance to compare with (default: ${DEFAULT-VALUE}).")
+    String baselineType;
+
+    @Option(names = "--live-prices", description = {"Take the current Spot price from EC2 DescribeSpotPriceHistory (needs AWS credentials).",
+            "On-Demand prices stay from the bundled table: the AWS Pricing API is not in this build."})
+    boolean livePrices;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        String fmt = format == null ? "" : format.trim().toLowerCase(Locale.ROOT);
+        if (!fmt.equals("text") && !fmt.equals("json")) {
+            throw new UsageException("--format", "unknown format '" + format + "' (expected text or json)");
+        }
+        if (livePrices && spotPrice != null) {
+            throw new UsageException("--live-prices", "cannot be combined with --spot-price (choose one source of the Spot price)");
+        }
+        FleetSpec fleetSpec = fleet.toSpec();
+        Double spot = spotPrice;
+        String spotFrom = null;
+        if (livePrices && fleetSpec.purchase().usesSpot()) {
+            try {
+                SpotPriceSource.Quote q = SpotPriceSource.live().current(region, fleetSpec.instanceTypes().get(0), fleetSpec.os());
+                spot = q.price();
+                spotFrom = q.description();
+            } catch (SpotPriceSource.LookupFailed e) {
+                String m = e.getMessage();
+                throw new CommandFailure(m.length() > 240 ? m.substring(0, 240) + "... (--verbose for details)" : m,
+                        ExitCodes.FAILURE, e);
+            }
+        }
+        CostInputs inputs = new CostInputs(region, hoursPerWeek, price, spot, armFactor, baselineType, spotFrom);
+        CostReport report = CostEstimate.estimate(fleetSpec, inputs, PriceTable.bundled());
+        PrintWriter out = spec.commandLine().getOut();
+        if (fmt.equals("json")) {
+            out.println(json(report));
+        } else {
+            out.print(report.render());
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    static String json(CostReport report) {
+        try {
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report.toJson());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.vending.cost;
+
+import dev.vending.fleet.OperatingSystem;
+
+/**
+ * Current Spot prices from AWS. The implementation needs the AWS SDK, so it is loaded by name,
+ * only when {@code --live-prices} is given: nothing on the default cost or generate path touches
+ * the SDK.
+ */
+public interface SpotPriceSource {
+    String IMPLEMENTATION = "dev.vending.cost.live.Ec2SpotPriceHistory";
+
+    /** The current Spot price of one type in a region (averaged over its Availability Zones). */
+    Quote current(String region, String instanceType, OperatingSystem os);
+
+    /** @param description where the price came from, for the output */
+    record Quote(double price, String description) {
+    }
+
+    /** A lookup that failed (credentials, network, no price): the command exits 1 with this message. */
+    final class LookupFailed extends RuntimeException {
+        public LookupFailed(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    static SpotPriceSource live() {
+        try {
+            return (SpotPriceSource) Class.forName(IMPLEMENTATION).getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new LookupFailed("live prices are not available in this build (" + e + ")", e);
+        }
+    }
+}

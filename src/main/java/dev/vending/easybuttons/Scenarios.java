@@ -1,0 +1,81 @@
+package dev.vending.easybuttons;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.vending.fleet.Arch;
+import dev.vending.fleet.Executor;
+import dev.vending.fleet.FleetSpec;
+import dev.vending.fleet.FleetTemplate;
+import dev.vending.fleet.OperatingSystem;
+import dev.vending.fleet.Purchase;
+
+/**
+ * The easy buttons: every row of the old vending machine's table, modernised (Amazon Linux 2023,
+ * Windows Server 2022, current Graviton and x86 generations, the catalogue's default type lists).
+ * The old "CPU autoscaling" rows map to the matching manual-scaling fleet: vending fleets have no
+ * CPU scaling policy.
+ */
+public final class Scenarios {
+    /** Monday to Friday, 08:00 to 18:00 (UTC: a Quick Create form cannot change the template's time zone). */
+    public static final String BUSINESS_START = "0 8 * * 1-5";
+    public static final String BUSINESS_STOP = "0 18 * * 1-5";
+
+    private Scenarios() {
+    }
+
+    public static List<Scenario> all() {
+        return List.of(
+                scenario("linux-x86-ondemand", "Linux x86_64 docker, On-Demand",
+                        linux(Arch.X86_64, Purchase.allOnDemand(), 1), Map.of(),
+                        "docker, manual scaling + schedule, on-demand, Linux x86_64; docker CPU autoscaling on-demand"),
+                scenario("linux-x86-spot", "Linux x86_64 docker, Spot",
+                        linux(Arch.X86_64, Purchase.allSpot(), 2), Map.of(),
+                        "docker, manual scaling + schedule, spot, Linux x86_64; docker CPU autoscaling spot"),
+                scenario("linux-x86-mixed", "Linux x86_64 docker, 1 On-Demand base + 50% Spot",
+                        linux(Arch.X86_64, new Purchase(1, 50), 4), Map.of(),
+                        "docker CPU autoscaling 50-50 mix, Linux x86_64"),
+                scenario("linux-x86-ondemand-weekdays", "Linux x86_64 docker, On-Demand, Mon-Fri 08:00-18:00 UTC",
+                        weekdays(linux(Arch.X86_64, Purchase.allOnDemand(), 1)), Map.of(),
+                        "docker, manual scaling + schedule, on-demand, Linux x86_64 (with its schedule set)"),
+                scenario("linux-arm64-ondemand", "Linux arm64 (Graviton) docker, On-Demand",
+                        linux(Arch.ARM64, Purchase.allOnDemand(), 1), Map.of(),
+                        "docker, manual scaling + schedule, on-demand, Linux arm64 (a1.large is now m7g.large)"),
+                scenario("linux-arm64-spot-100", "100 Graviton Spot runners (Linux arm64 docker, Spot)",
+                        linux(Arch.ARM64, Purchase.allSpot(), 100), Map.of(FleetTemplate.P_RUNNER_COUNT, "100"),
+                        "docker, manual scaling + schedule, spot, Linux arm64 (\"100 Graviton spot runners\")"),
+                scenario("linux-arm64-spot-weekdays", "Linux arm64 (Graviton) docker, Spot, Mon-Fri 08:00-18:00 UTC (the blog's 97%)",
+                        weekdays(linux(Arch.ARM64, Purchase.allSpot(), 2)), Map.of(),
+                        "docker, manual scaling + schedule, spot, Linux arm64 (with its schedule set)"),
+                scenario("windows-ondemand", "Windows Server 2022 shell, On-Demand",
+                        windows(Purchase.allOnDemand(), 1), Map.of(),
+                        "shell, manual scaling + schedule, on-demand, Windows 2019; shell CPU autoscaling on-demand"),
+                scenario("windows-spot", "Windows Server 2022 shell, Spot",
+                        windows(Purchase.allSpot(), 2), Map.of(),
+                        "shell, manual scaling + schedule, spot, Windows 2019; shell CPU autoscaling spot"),
+                scenario("windows-mixed", "Windows Server 2022 shell, 1 On-Demand base + 50% Spot",
+                        windows(new Purchase(1, 50), 4), Map.of(),
+                        "shell CPU autoscaling mix, Windows 2019"),
+                scenario("windows-ondemand-weekdays", "Windows Server 2022 shell, On-Demand, Mon-Fri 08:00-18:00 UTC",
+                        weekdays(windows(Purchase.allOnDemand(), 1)), Map.of(),
+                        "shell, manual scaling + schedule, on-demand, Windows 2019 (with its schedule set)"));
+    }
+
+    private static Scenario scenario(String id, String title, FleetSpec.Builder fleet, Map<String, String> prefill, String replaces) {
+        return new Scenario(id, title, fleet.name(id).build(), prefill, replaces);
+    }
+
+    private static FleetSpec.Builder linux(Arch arch, Purchase purchase, int runners) {
+        return FleetSpec.builder().os(OperatingSystem.LINUX).arch(arch).executor(Executor.DOCKER)
+                .purchase(purchase).runners(runners);
+    }
+
+    private static FleetSpec.Builder windows(Purchase purchase, int runners) {
+        return FleetSpec.builder().os(OperatingSystem.WINDOWS).arch(Arch.X86_64).executor(Executor.SHELL)
+                .purchase(purchase).runners(runners);
+    }
+
+    private static FleetSpec.Builder weekdays(FleetSpec.Builder b) {
+        return b.scheduleStart(BUSINESS_START).scheduleStop(BUSINESS_STOP).timeZone("UTC");
+    }
+}
