@@ -47,6 +47,7 @@ public final class GenerateCommand implements Callable<Integer> {
                     + Template.INLINE_BODY_LIMIT_BYTES + "-byte inline limit; deploy it through S3 (--s3-bucket)");
         }
         FleetNotes.print(fleetSpec, spec.commandLine().getErr());
+        spec.commandLine().getErr().println(dev.vending.cost.CostEstimate.line(fleetSpec));
         AtomicOutput.write(output, text, spec.commandLine().getOut());
         if (output != null) {
             spec.commandLine().getErr().println("wrote " + output + " (" + size + " bytes)");

@@ -50,7 +50,8 @@ class AwsSdkNotLoadedTest {
     void defaultCostPathAndGenerateDoNotLoadTheSdk() throws Exception {
         assertTrue(System.getProperty("java.class.path").contains(File.pathSeparator), "needs the test class path");
         for (String[] args : List.of(new String[] {"cost", "--spot"}, new String[] {"cost", "--format", "json"},
-                new String[] {"generate", "--spot"})) {
+                new String[] {"generate", "--spot"}, new String[] {"generate", "--os", "windows", "--format", "json"},
+                new String[] {"--help"})) {
             String loaded = classesLoaded(args);
             assertTrue(loaded.contains("dev.vending.cli.Main"), "class loading log missing");
             assertFalse(loaded.contains("software.amazon.awssdk"), String.join(" ", args) + " loaded the AWS SDK");
