@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -46,6 +47,16 @@ public final class AtomicOutput {
     }
 
     public static void writeFile(Path target, String content) throws IOException {
+        try {
+            replace(target, content);
+        } catch (IOException e) {
+            // e.g. a file name too long for the file system: one line, not an exception's text
+            String reason = e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason() : Main.describe(e);
+            throw new CommandFailure("cannot write '" + target + "': " + reason, ExitCodes.FAILURE, e);
+        }
+    }
+
+    private static void replace(Path target, String content) throws IOException {
         Path abs = target.toAbsolutePath();
         Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
         try {

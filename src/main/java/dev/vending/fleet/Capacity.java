@@ -34,10 +34,13 @@ public record Capacity(int desired, int min, int max) {
         return Math.max(1, (desired + 3) / 4);
     }
 
-    /** Defaults from N: min 0 (schedules and manual scale-in can stop everything), max N plus one rolling batch. */
+    /**
+     * Defaults from N: min 0 (schedules and manual scale-in can stop everything), max N plus one rolling
+     * batch, capped at {@link #LIMIT} so any N the flags accept also works without an explicit --max.
+     */
     public static Capacity fromDefaults(int desired, Integer min, Integer max, int peak) {
         int lo = min != null ? min : 0;
-        int hi = max != null ? max : Math.max(Math.max(desired, peak) + rollingBatch(Math.max(desired, peak)), 1);
+        int hi = max != null ? max : Math.min(LIMIT, Math.max(Math.max(desired, peak) + rollingBatch(Math.max(desired, peak)), 1));
         return new Capacity(desired, lo, hi);
     }
 }
