@@ -1,10 +1,12 @@
 package dev.vending.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import dev.vending.cfn.Template;
 import dev.vending.cfn.TemplateFormat;
+import dev.vending.cost.CostEstimate;
 import dev.vending.fleet.FleetSpec;
 import dev.vending.fleet.FleetTemplate;
 import picocli.CommandLine.Command;
@@ -42,15 +44,17 @@ public final class GenerateCommand implements Callable<Integer> {
         Template template = FleetTemplate.build(fleetSpec, allParameters);
         String text = fmt.render(template);
         int size = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        AtomicOutput.write(output, text, spec.commandLine().getOut());
+        // advice after the output is safely written, so a failed write stays a one-line error
+        PrintWriter err = spec.commandLine().getErr();
         if (size > Template.INLINE_BODY_LIMIT_BYTES) {
-            spec.commandLine().getErr().println("warning: template is " + size + " bytes, over CloudFormation's "
+            err.println("warning: template is " + size + " bytes, over CloudFormation's "
                     + Template.INLINE_BODY_LIMIT_BYTES + "-byte inline limit; deploy it through S3 (--s3-bucket)");
         }
-        FleetNotes.print(fleetSpec, spec.commandLine().getErr());
-        spec.commandLine().getErr().println(dev.vending.cost.CostEstimate.line(fleetSpec));
-        AtomicOutput.write(output, text, spec.commandLine().getOut());
+        FleetNotes.print(fleetSpec, err);
+        err.println(CostEstimate.line(fleetSpec));
         if (output != null) {
-            spec.commandLine().getErr().println("wrote " + output + " (" + size + " bytes)");
+            err.println("wrote " + output + " (" + size + " bytes)");
         }
         return ExitCodes.OK;
     }
