@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.emitter.Emitter;
+import org.yaml.snakeyaml.resolver.Resolver;
+import org.yaml.snakeyaml.serializer.Serializer;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -37,7 +39,16 @@ public final class YamlTemplateWriter {
         options.setSplitLines(false);
         options.setExplicitStart(false);
         StringWriter out = new StringWriter(16_384);
-        new Yaml(options).serialize(node(tree), out);
+        // Serializer + Emitter directly: a Yaml instance would also build a representer and a
+        // constructor this writer never uses (measurable at CLI start-up).
+        Serializer serializer = new Serializer(new Emitter(out, options), new Resolver(), options, null);
+        try {
+            serializer.open();
+            serializer.serialize(node(tree));
+            serializer.close();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         return out.toString();
     }
 

@@ -1,6 +1,7 @@
 package dev.vending.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 
 import dev.vending.fleet.InvalidFleetException;
 import picocli.CommandLine;
@@ -26,18 +27,57 @@ public final class Main {
     /** Runs a command with the given streams (tests call this in-process). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         GlobalOptions.verbose = false;
-        CommandLine cli = commandLine();
+        CommandLine cli = commandLine(args.length > 0 ? args[0] : null);
         cli.setOut(out);
         cli.setErr(err);
         return cli.execute(args);
     }
 
+    /** Subcommand names in help order. */
+    static final List<String> COMMANDS = List.of("generate", "deploy", "destroy", "status", "cost", "easybuttons",
+            "generate-completion");
+
+    /** The full command tree (help, completion, reference docs). */
+    static {
+        // Start-up: picocli probes for Groovy with Class.forName, and a class that is not there
+        // costs a scan of every jar on the class path (the AWS SDK's included) on each start.
+        System.setProperty("picocli.disable.closures", "true");
+    }
+
     public static CommandLine commandLine() {
+        return commandLine(null);
+    }
+
+    /**
+     * Start-up matters: building picocli's model reflects over every option of every command, so
+     * when the first argument names a command only that one is built. Anything else (root help,
+     * a typo, completion) gets the whole tree so picocli can list or suggest commands.
+     */
+    static CommandLine commandLine(String first) {
         CommandLine cli = new CommandLine(new VendingCommand());
+        if (first != null && COMMANDS.contains(first) && !first.equals("generate-completion")) {
+            cli.addSubcommand(first, command(first));
+        } else if (!"--version".equals(first) && !"-V".equals(first)) {
+            COMMANDS.forEach(name -> cli.addSubcommand(name, command(name)));
+        }
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler(Main::badParameter);
         cli.setExecutionExceptionHandler(Main::failed);
         return cli;
+    }
+
+    /** One switch, so a command's classes load only when that command is built. */
+    private static Object command(String name) {
+        return switch (name) {
+            case "generate" -> new GenerateCommand();
+            case "deploy" -> new DeployCommand();
+            case "destroy" -> new DestroyCommand();
+            case "status" -> new StatusCommand();
+            case "cost" -> new CostCommand();
+            case "easybuttons" -> new EasyButtonsCommand();
+            case "generate-completion" -> new picocli.AutoComplete.GenerateCompletion();
+            default -> throw new IllegalArgumentException(name);
+        };
     }
 
     private static int badParameter(ParameterException ex, String[] args) {

@@ -6,20 +6,11 @@ import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
-/** The root command: only dispatches to subcommands. */
+/** The root command: only dispatches to subcommands (registered by {@link Main}, lazily). */
 @Command(name = "vending",
         mixinStandardHelpOptions = true,
         versionProvider = VendingCommand.Version.class,
         description = "GitLab Runner fleets on AWS: Spot, Graviton, schedules, least privilege, from a few flags.",
-        subcommands = {
-                GenerateCommand.class,
-                DeployCommand.class,
-                DestroyCommand.class,
-                StatusCommand.class,
-                CostCommand.class,
-                EasyButtonsCommand.class,
-                AutoComplete.GenerateCompletion.class,
-        },
         footer = {"", "Docs: docs/README.md. Exit codes: 0 ok, 1 AWS or I/O failure, 2 bad input."})
 public final class VendingCommand implements Runnable {
 
