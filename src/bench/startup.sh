@@ -11,12 +11,15 @@ runs=${1:-9}
 
 measure() { # label, command... -> "label median_s max_rss_mb"
   local label=$1; shift
-  local times=() mems=() out tf
+  local times=() mems=() tf
   tf=$(mktemp)
   for _ in $(seq "$runs"); do
-    /usr/bin/time -o "$tf" -f '%e %M' "$@" >/dev/null 2>&1 || true
-    out=$(tail -n 1 "$tf")
-    times+=("${out% *}"); mems+=("${out#* }")
+    # wall time from bash's microsecond clock (GNU time's %e has 10 ms steps); peak RSS from GNU time
+    local t0=$EPOCHREALTIME
+    /usr/bin/time -o "$tf" -f '%M' "$@" >/dev/null 2>&1 || true
+    local t1=$EPOCHREALTIME
+    times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.4f", b - a}')")
+    mems+=("$(tail -n 1 "$tf")")
   done
   rm -f "$tf"
   local t m
@@ -34,6 +37,6 @@ results=$(
   if ./vending cost --runners 1 >/dev/null 2>&1; then measure "cost 100 spot arm64" ./vending cost --runners 100 --spot --arch arm64; fi
 )
 base=$(printf '%s\n' "$results" | awk -F'\t' '/^java -version/ {print $2}')
-printf '%-28s %10s %8s %12s\n' command "median s" "x java" "peak RSS MB"
+printf '%-28s %10s %8s %12s\n' command "median s" "x java" "max RSS MB"
 printf '%s\n' "$results" | awk -F'\t' -v b="$base" '{ printf "%-28s %10.3f %8.1f %12d\n", $1, $2, (b>0 ? $2/b : 0), $3 }'
 echo "($runs runs each, $(nproc) cores, $(java -version 2>&1 | head -n 1))"
