@@ -62,7 +62,10 @@ public final class Bootstrap {
     public static RenderedScript render(FleetSpec spec, Map<String, String> deployTime) {
         String ext = spec.os() == OperatingSystem.WINDOWS ? "ps1" : "sh";
         String base = spec.os() == OperatingSystem.WINDOWS ? "windows" : "linux";
-        Map<String, String> values = new LinkedHashMap<>(values(spec));
+        Map<String, String> values = new LinkedHashMap<>();
+        // The header goes through Fn::Sub: a literal "${" must reach the instance as written
+        // ("${!" is Sub's escape), so no fleet value can ever become a template reference.
+        values(spec).forEach((k, v) -> values.put(k, v.replace("${", "${!")));
         deployTime.forEach((k, v) -> {
             if (values.put(k, v) == null) {
                 throw new IllegalArgumentException("no bootstrap placeholder " + k);

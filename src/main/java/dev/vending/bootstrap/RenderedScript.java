@@ -14,7 +14,10 @@ import dev.vending.fleet.OperatingSystem;
 public record RenderedScript(OperatingSystem os, String header, String body) {
     private static final Pattern REF = Pattern.compile("\\$\\{([A-Za-z0-9:]+)}");
 
-    /** The script as an instance would receive it, given values for the deploy-time references. */
+    /**
+     * The script as an instance would receive it, given values for the deploy-time references
+     * (and Fn::Sub's {@code ${!} escape turned back into a literal {@code ${}).
+     */
     public String resolve(Map<String, String> runtime) {
         Matcher m = REF.matcher(header);
         StringBuilder out = new StringBuilder();
@@ -26,6 +29,6 @@ public record RenderedScript(OperatingSystem os, String header, String body) {
             m.appendReplacement(out, Matcher.quoteReplacement(value));
         }
         m.appendTail(out);
-        return out + body;
+        return out.toString().replace("${!", "${") + body;
     }
 }
