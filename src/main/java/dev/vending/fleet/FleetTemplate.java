@@ -109,8 +109,9 @@ public final class FleetTemplate {
         Parameter min = t.add(Parameter.number(P_MIN).group(gCapacity).label("Minimum instances")
                 .description("Fewest instances the group keeps").defaultValue(spec.capacity().min()).minValue(0).maxValue(Capacity.LIMIT));
         Parameter max = t.add(Parameter.number(P_MAX).group(gCapacity).label("Maximum instances")
-                .description("Most instances the group may run (leave headroom for rolling replacement)")
-                .defaultValue(spec.capacity().max()).minValue(1).maxValue(Capacity.LIMIT));
+                .description("Most instances the group may run; keep it above the runner count, since rolling updates "
+                        + "launch new runners before draining old ones")
+                .defaultValue(spec.capacity().max()).minValue(1).maxValue(Capacity.MAX_LIMIT));
         Parameter image = t.add(new Parameter(P_IMAGE, "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>").group(gInstances)
                 .label("AMI (SSM parameter)")
                 .description("Public SSM parameter of the AMI; the latest image is taken at each stack update. "

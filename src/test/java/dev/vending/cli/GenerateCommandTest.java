@@ -74,6 +74,7 @@ class GenerateCommandTest {
                 Arguments.of("--runners", List.of("--runners", "-3")),
                 Arguments.of("--runners", List.of("--runners", "10", "--max", "5")),
                 Arguments.of("--runners", List.of("--runners", "1", "--min", "2", "--max", "4")),
+                Arguments.of("--max", List.of("--runners", "4", "--max", "4")),
                 Arguments.of("--min", List.of("--min", "x")),
                 Arguments.of("--max", List.of("--max", "-1")),
                 Arguments.of("--arch", List.of("--arch", "sparc")),

@@ -107,6 +107,8 @@ class FleetSpecTest {
         assertEquals("--runners", optionOf(() -> FleetSpec.builder().runners(10).max(5).build()));
         assertEquals("--runners", optionOf(() -> FleetSpec.builder().runners(-1).build()));
         assertEquals("--min", optionOf(() -> FleetSpec.builder().runners(3).min(4).max(3).build()));
+        assertEquals("--max", optionOf(() -> FleetSpec.builder().runners(3).max(3).build()));
+        assertEquals("--max", optionOf(() -> FleetSpec.builder().max(Capacity.MAX_LIMIT + 1).build()));
         assertEquals("--arch", optionOf(() -> FleetSpec.builder().os(OperatingSystem.WINDOWS).arch(Arch.ARM64).build()));
         assertEquals("--executor", optionOf(() -> FleetSpec.builder().os(OperatingSystem.WINDOWS).build()));
         assertEquals("--instance-types", optionOf(() -> FleetSpec.builder().arch(Arch.ARM64).instanceTypes(List.of("m5.large")).build()));

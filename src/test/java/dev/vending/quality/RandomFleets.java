@@ -82,7 +82,7 @@ final class RandomFleets {
         Integer min = null;
         Integer max = null;
         if (random.nextBoolean()) {
-            max = Math.min(5000, runners + random.nextInt(30) + (runners == 0 ? 1 : 0));
+            max = Math.min(dev.vending.fleet.Capacity.MAX_LIMIT, runners + 1 + random.nextInt(30));
             b.max(max);
             d.append(".max(").append(max).append(')');
         }
