@@ -7,8 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import dev.vending.fleet.CacheMode;
 import dev.vending.fleet.FleetSpec;
@@ -43,9 +41,6 @@ public final class Bootstrap {
     /** EC2 refuses user data above 16 KB (before base64). */
     public static final int USER_DATA_LIMIT = 16 * 1024;
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("@@([A-Z0-9_]+)@@");
-    private static final Pattern COMMENT_OR_BLANK = Pattern.compile("(?m)^[ \\t]*(#(?!!)[^\\n]*)?\\n");
-    private static final Pattern INCLUDE = Pattern.compile("@@INCLUDE:([a-z0-9.-]+)@@");
 
     private Bootstrap() {
     }
@@ -99,17 +94,17 @@ public final class Bootstrap {
      * bootstrap writes to disk, e.g. the termination watcher), without its trailing newline.
      */
     static String include(String body) {
-        Matcher m = INCLUDE.matcher(body);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String file = resource(m.group(1)).stripTrailing();
-            if (file.contains("VENDING_EOF") || file.contains("\n'@")) {
-                throw new IllegalStateException(m.group(1) + " must not contain a heredoc or here-string terminator");
+        return markers(body, token -> {
+            if (!token.startsWith("INCLUDE:")) {
+                return null;
             }
-            m.appendReplacement(out, Matcher.quoteReplacement(file));
-        }
-        m.appendTail(out);
-        return out.toString();
+            String name = token.substring("INCLUDE:".length());
+            String file = resource(name).stripTrailing();
+            if (file.contains("VENDING_EOF") || file.contains("\n'@")) {
+                throw new IllegalStateException(name + " must not contain a heredoc or here-string terminator");
+            }
+            return file;
+        });
     }
 
     /**
@@ -117,21 +112,69 @@ public final class Bootstrap {
      * limited to 16 KB, and the commented originals are the resources in the repository.
      */
     static String compact(String body) {
-        return COMMENT_OR_BLANK.matcher(body).replaceAll("");
+        // a plain loop: this runs on every generate, and a cold regex over 16 KB costs milliseconds
+        StringBuilder out = new StringBuilder(body.length());
+        int start = 0;
+        while (start < body.length()) {
+            int end = body.indexOf('\n', start);
+            if (end < 0) {
+                out.append(body, start, body.length());
+                break;
+            }
+            String trimmed = body.substring(start, end).strip();
+            if (!trimmed.isEmpty() && !(trimmed.startsWith("#") && !trimmed.startsWith("#!"))) {
+                out.append(body, start, end + 1);
+            }
+            start = end + 1;
+        }
+        return out.toString();
     }
 
     static String fill(String text, Map<String, String> values, OperatingSystem os) {
-        Matcher m = PLACEHOLDER.matcher(text);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String value = values.get(m.group(1));
-            if (value == null) {
-                throw new IllegalStateException("bootstrap placeholder @@" + m.group(1) + "@@ has no value");
+        return markers(text, token -> {
+            if (!isPlaceholderName(token)) {
+                return null;
             }
-            m.appendReplacement(out, Matcher.quoteReplacement(quote(value, os)));
+            String value = values.get(token);
+            if (value == null) {
+                throw new IllegalStateException("bootstrap placeholder @@" + token + "@@ has no value");
+            }
+            return quote(value, os);
+        });
+    }
+
+    private static boolean isPlaceholderName(String token) {
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_')) {
+                return false;
+            }
         }
-        m.appendTail(out);
-        return out.toString();
+        return !token.isEmpty();
+    }
+
+    /**
+     * Replaces each {@code @@TOKEN@@} for which {@code replacement} returns non-null. A plain scan
+     * rather than a regex: it runs on every generate, where cold regex matching costs milliseconds.
+     */
+    static String markers(String text, java.util.function.Function<String, String> replacement) {
+        StringBuilder out = new StringBuilder(text.length() + 1024);
+        int from = 0;
+        while (true) {
+            int open = text.indexOf("@@", from);
+            int close = open < 0 ? -1 : text.indexOf("@@", open + 2);
+            if (close < 0) {
+                return out.append(text, from, text.length()).toString();
+            }
+            String value = replacement.apply(text.substring(open + 2, close));
+            if (value == null) {
+                out.append(text, from, open + 2);
+                from = open + 2;
+            } else {
+                out.append(text, from, open).append(value);
+                from = close + 2;
+            }
+        }
     }
 
     /**

@@ -21,9 +21,19 @@ public abstract class Resource {
 
     protected Resource(String logicalId) {
         this.logicalId = Objects.requireNonNull(logicalId);
-        if (!logicalId.matches("[A-Za-z0-9]+")) {
+        if (!isAlphanumeric(logicalId)) {
             throw new IllegalArgumentException("logical id must be alphanumeric: " + logicalId);
         }
+    }
+
+    private static boolean isAlphanumeric(String id) {
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9')) {
+                return false;
+            }
+        }
+        return !id.isEmpty();
     }
 
     public String logicalId() {

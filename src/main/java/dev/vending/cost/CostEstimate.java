@@ -122,17 +122,28 @@ public final class CostEstimate {
         }
     }
 
+    // BigDecimal rather than String.format: these run on every generate, and a cold Formatter is slow
+
     static String usd(double v) {
-        return (v < 0 ? "-$" : "$") + String.format(Locale.ROOT, "%,.2f", Math.abs(v));
+        String digits = java.math.BigDecimal.valueOf(Math.abs(v)).setScale(2, java.math.RoundingMode.HALF_UP).toPlainString();
+        int dot = digits.indexOf('.');
+        StringBuilder grouped = new StringBuilder(digits.substring(dot));
+        for (int i = dot; i > 0; i -= 3) {
+            grouped.insert(0, digits.substring(Math.max(0, i - 3), i));
+            if (i > 3) {
+                grouped.insert(0, ',');
+            }
+        }
+        return (v < 0 ? "-$" : "$") + grouped;
     }
 
     static String percent(double v) {
-        return String.format(Locale.ROOT, "%.0f%%", v);
+        return java.math.BigDecimal.valueOf(v).setScale(0, java.math.RoundingMode.HALF_UP).toPlainString() + "%";
     }
 
     static String num(double v) {
-        String s = String.format(Locale.ROOT, "%.4f", v).replaceAll("0+$", "");
-        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+        java.math.BigDecimal d = java.math.BigDecimal.valueOf(v).setScale(4, java.math.RoundingMode.HALF_UP).stripTrailingZeros();
+        return d.signum() == 0 ? "0" : d.toPlainString();
     }
 
     /** The OS word used in prices: Windows prices include the licence. */

@@ -23,6 +23,7 @@ public record RunnerSettings(Executor executor, int concurrency, List<String> ta
     public static final String DEFAULT_DOCKER_IMAGE = "public.ecr.aws/docker/library/alpine:latest";
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,62}");
     private static final Pattern VERSION = Pattern.compile("latest|\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+    private static final Pattern URL_CHARS = Pattern.compile("[A-Za-z0-9:/._~%-]+");
     private static final Pattern IMAGE = Pattern.compile("[a-z0-9][a-z0-9._/:@-]{0,254}");
     public static final int MAX_CONCURRENCY = 256;
 
@@ -65,7 +66,7 @@ public record RunnerSettings(Executor executor, int concurrency, List<String> ta
             throw new InvalidFleetException("--gitlab-url", "'" + url + "' must start with https:// or http://");
         }
         if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null
-                || !url.trim().matches("[A-Za-z0-9:/._~%-]+")) {
+                || !URL_CHARS.matcher(url.trim()).matches()) {
             throw new InvalidFleetException("--gitlab-url", "'" + url + "' must be a plain http(s) URL like https://gitlab.example.com");
         }
         String s = url.trim();
