@@ -102,7 +102,7 @@ try {
   }
   & $Exe @reg
   $rc = $LASTEXITCODE
-  Remove-Item Env:CI_SERVER_TOKEN, Env:REGISTRATION_TOKEN -ErrorAction SilentlyContinue
+  Remove-Item -Path 'Env:CI_SERVER_TOKEN', 'Env:REGISTRATION_TOKEN' -ErrorAction SilentlyContinue
   $token = $null
   if ($rc -ne 0) { Fail "registration with $VendingGitLabUrl failed (exit $rc)" }
   $text = (Get-Content -Raw $Config) -replace '(?m)^concurrent = .*$', "concurrent = $VendingConcurrency"
