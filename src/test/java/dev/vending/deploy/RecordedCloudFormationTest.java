@@ -132,6 +132,44 @@ class RecordedCloudFormationTest {
     }
 
     @Test
+    void replaceFailedDeletesTheRolledBackStackThenCreatesItAnew() throws IOException {
+        String oldId = ".*5b3c1e70-0000-4000-8000-000000000001.*";
+        String newId = ".*5b3c1e70-0000-4000-8000-000000000009.*";
+        stub(action("DescribeStacks").withRequestBody(matching(".*StackName=web(&.*)?")), 200, "describe-stacks-rollback-complete.xml");
+        // the old stack: marker, then DeleteStack, then its deletion events and final state
+        stub(action("DescribeStackEvents").withRequestBody(matching(oldId)).inScenario("replace").whenScenarioStateIs(Scenario.STARTED),
+                200, "describe-stack-events-before.xml");
+        stub(action("DeleteStack").withRequestBody(matching(oldId)).inScenario("replace").willSetStateTo("deleting"), 200,
+                "delete-stack.xml");
+        stub(action("DescribeStackEvents").withRequestBody(matching(oldId)).inScenario("replace").whenScenarioStateIs("deleting"),
+                200, "describe-stack-events-after-delete.xml");
+        stub(action("DescribeStacks").withRequestBody(matching(oldId)), 200, "describe-stacks-delete-complete.xml");
+        // the new stack: a CREATE change set, executed, its events and final state
+        stub(action("CreateChangeSet").withRequestBody(containing("ChangeSetType=CREATE")), 200, "create-change-set-new-stack.xml");
+        stub(action("DescribeChangeSet"), 200, "describe-change-set-add.xml");
+        stub(action("DescribeStackEvents").withRequestBody(matching(newId)).inScenario("new").whenScenarioStateIs(Scenario.STARTED),
+                200, "describe-stack-events-new-review.xml");
+        stub(action("ExecuteChangeSet").inScenario("new").willSetStateTo("executed"), 200, "execute-change-set.xml");
+        stub(action("DescribeStackEvents").withRequestBody(matching(newId)).inScenario("new").whenScenarioStateIs("executed"),
+                200, "describe-stack-events-after-create.xml");
+        stub(action("DescribeStacks").withRequestBody(matching(newId)), 200, "describe-stacks-create-complete.xml");
+
+        TestContext.Result r = deploy("--yes", "--replace-failed");
+
+        assertEquals(0, r.code(), r.all());
+        String out = r.out();
+        assertTrue(out.contains("stack web is in ROLLBACK_COMPLETE; deleting it first (--replace-failed)"), r.all());
+        assertTrue(out.contains("+ Add      AWS::Logs::LogGroup"), r.all());
+        int deleted = out.indexOf("DELETE_COMPLETE");
+        int created = out.indexOf("CREATE_COMPLETE ");
+        assertTrue(deleted >= 0 && created > deleted, "deletion is shown, then the new stack's creation:\n" + out);
+        assertFalse(out.contains("10:00:00"), "events before the marker are not shown");
+        wm.verify(1, postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=DeleteStack&")));
+        wm.verify(1, postRequestedFor(urlEqualTo("/")).withRequestBody(containing("ChangeSetType=CREATE")));
+        wm.verify(0, postRequestedFor(urlEqualTo("/")).withRequestBody(containing("ChangeSetType=UPDATE")));
+    }
+
+    @Test
     void accessDeniedIsOneLineWithoutStackTrace() throws IOException {
         stub(action("DescribeStacks"), 403, "error-access-denied.xml");
         TestContext.Result r = deploy("--yes");
