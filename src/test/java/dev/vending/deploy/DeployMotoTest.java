@@ -165,6 +165,32 @@ class DeployMotoTest {
     }
 
     @Test
+    void interactiveTokenPromptAndConfirmation() {
+        ctx.interactive = true;
+        ctx.secret = TOKEN;
+        ctx.answer = "n";
+        TestContext.Result declined = ctx.run(args("deploy", "--name", "asked"));
+        assertEquals(0, declined.code(), declined.all());
+        assertTrue(declined.out().contains("cancelled; nothing changed"), declined.all());
+        assertFalse(declined.all().contains(TOKEN), "the prompted token is never echoed");
+        try (CloudFormationClient cfn = client(CloudFormationClient.builder()); SsmClient ssm = client(SsmClient.builder())) {
+            assertTrue(cfn.listStacks().stackSummaries().stream().noneMatch(st -> "CREATE_COMPLETE".equals(st.stackStatusAsString())),
+                    "declining creates nothing");
+            assertThrowsNotFound(ssm, "/vending/vending-asked/runner-token");
+        }
+
+        ctx.answer = "y";
+        TestContext.Result accepted = ctx.run(args("deploy", "--name", "asked"));
+        assertEquals(0, accepted.code(), accepted.all());
+        assertFalse(accepted.all().contains(TOKEN), "the prompted token is never echoed");
+        try (CloudFormationClient cfn = client(CloudFormationClient.builder()); SsmClient ssm = client(SsmClient.builder())) {
+            assertEquals("CREATE_COMPLETE", cfn.describeStacks(b -> b.stackName("vending-asked")).stacks().get(0).stackStatusAsString());
+            assertEquals(TOKEN, ssm.getParameter(b -> b.name("/vending/vending-asked/runner-token").withDecryption(true))
+                    .parameter().value());
+        }
+    }
+
+    @Test
     void missingDefaultVpcNamesTheFlags() {
         String region = "ap-southeast-2";
         try (Ec2Client ec2 = Ec2Client.builder().region(Region.of(region)).endpointOverride(URI.create(moto.endpoint()))
