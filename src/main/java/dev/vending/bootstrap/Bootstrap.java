@@ -28,19 +28,12 @@ public final class Bootstrap {
     public static final String LAUNCH_HOOK = "vending-launch";
     public static final String TERMINATE_HOOK = "vending-drain";
 
-    /**
-     * Longest time a terminating instance waits for running jobs before it unregisters anyway
-     * (heartbeating the terminating lifecycle action meanwhile). Auto Scaling caps a lifecycle action
-     * at 48 hours or 100 heartbeat timeouts, whichever is smaller.
-     */
-    public static final int DRAIN_LIMIT_SECONDS = 7200;
 
     /** How often the watcher heartbeats while draining; the terminating hook's HeartbeatTimeout must exceed it. */
     public static final int HEARTBEAT_SECONDS = 120;
 
     /** EC2 refuses user data above 16 KB (before base64). */
     public static final int USER_DATA_LIMIT = 16 * 1024;
-
 
     private Bootstrap() {
     }
@@ -85,7 +78,7 @@ public final class Bootstrap {
         v.put("DOCKER_IMAGE", spec.runner().dockerImage());
         v.put("DOCKER_PRIVILEGED", Boolean.toString(spec.runner().privileged()));
         v.put("CACHE", spec.cache() == CacheMode.S3 ? "s3" : "none");
-        v.put("DRAIN_LIMIT", Integer.toString(DRAIN_LIMIT_SECONDS));
+        v.put("DRAIN_LIMIT", Integer.toString(spec.runner().drainSeconds()));
         return v;
     }
 

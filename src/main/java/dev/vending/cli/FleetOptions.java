@@ -79,6 +79,10 @@ public final class FleetOptions {
     @Option(names = "--docker-privileged", description = "Run job containers privileged (docker-in-docker). Off unless given.")
     boolean privileged;
 
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "2h",
+            description = "Longest a terminating runner waits for running jobs before it unregisters, e.g. 45m (default: ${DEFAULT-VALUE}; at most 16h).")
+    String drainTimeout;
+
     @Option(names = "--schedule-start", paramLabel = "CRON", description = "Cron (5 fields) when the fleet starts, e.g. \"0 8 * * 1-5\".")
     String scheduleStart;
 
@@ -117,6 +121,7 @@ public final class FleetOptions {
                 .runnerVersion(runnerVersion)
                 .dockerImage(dockerImage)
                 .privileged(privileged)
+                .drainSeconds(dev.vending.fleet.RunnerSettings.parseDuration(drainTimeout))
                 .scheduleStart(scheduleStart)
                 .scheduleStop(scheduleStop)
                 .timeZone(timeZone)

@@ -93,6 +93,7 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
         private String version = "latest";
         private String dockerImage = RunnerSettings.DEFAULT_DOCKER_IMAGE;
         private boolean privileged;
+        private int drainSeconds = RunnerSettings.DEFAULT_DRAIN_SECONDS;
         private String scheduleStart;
         private String scheduleStop;
         private String timeZone = "UTC";
@@ -116,6 +117,7 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
         public Builder runnerVersion(String v) { version = v; return this; }
         public Builder dockerImage(String v) { dockerImage = v; return this; }
         public Builder privileged(boolean v) { privileged = v; return this; }
+        public Builder drainSeconds(int v) { drainSeconds = v; return this; }
         public Builder scheduleStart(String v) { scheduleStart = v; return this; }
         public Builder scheduleStop(String v) { scheduleStop = v; return this; }
         public Builder timeZone(String v) { timeZone = v; return this; }
@@ -154,7 +156,8 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
             for (String t : types) {
                 checkType(t, arch);
             }
-            RunnerSettings runner = new RunnerSettings(executor, concurrency, tags, gitlabUrl, version, dockerImage, privileged);
+            RunnerSettings runner = new RunnerSettings(executor, concurrency, tags, gitlabUrl, version, dockerImage, privileged,
+                    drainSeconds);
             return new FleetSpec(name, capacity, purchase, arch, os, types, runner, schedule,
                     volumeSize != null ? volumeSize : defaultVolume(os), cache);
         }

@@ -68,6 +68,10 @@ record Knobs(List<?> instanceTypes, Object onDemandBase, Object onDemandPercentA
                 .description("latest, or an exact version such as 17.5.2").defaultValue(spec.runner().version())
                 .allowedPattern("^(latest|[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3})$"));
         placeholders.put("RUNNER_VERSION", "${RunnerVersion}");
+        t.add(Parameter.number("DrainTimeout").group(gRunner).label("Drain timeout (seconds)")
+                .description("Longest a terminating runner waits for running jobs before it unregisters")
+                .defaultValue(spec.runner().drainSeconds()).minValue(60).maxValue(RunnerSettings.MAX_DRAIN_SECONDS));
+        placeholders.put("DRAIN_LIMIT", "${DrainTimeout}");
         if (linux) {
             t.add(Parameter.string("DockerImage").group(gRunner).label("Default job image (docker)")
                     .defaultValue(spec.runner().dockerImage()).allowedPattern("^[a-z0-9][a-z0-9._/:@-]{0,254}$"));

@@ -15,9 +15,11 @@ import java.util.regex.Pattern;
  * @param version      {@code latest} or an exact runner version like {@code 17.5.2}
  * @param dockerImage  default image for jobs that name none (docker executor)
  * @param privileged   run job containers privileged (needed for docker-in-docker; off unless asked)
+ * @param drainSeconds longest a terminating runner waits for its running jobs (the watcher heartbeats
+ *                     the lifecycle action meanwhile) before it unregisters and lets the instance go
  */
 public record RunnerSettings(Executor executor, int concurrency, List<String> tags, String gitlabUrl, String version,
-        String dockerImage, boolean privileged) {
+        String dockerImage, boolean privileged, int drainSeconds) {
 
     public static final String DEFAULT_GITLAB_URL = "https://gitlab.com";
     public static final String DEFAULT_DOCKER_IMAGE = "public.ecr.aws/docker/library/alpine:latest";
@@ -26,6 +28,9 @@ public record RunnerSettings(Executor executor, int concurrency, List<String> ta
     private static final Pattern URL_CHARS = Pattern.compile("[A-Za-z0-9:/._~%-]+");
     private static final Pattern IMAGE = Pattern.compile("[a-z0-9][a-z0-9._/:@-]{0,254}");
     public static final int MAX_CONCURRENCY = 256;
+    public static final int DEFAULT_DRAIN_SECONDS = 7200;
+    /** Auto Scaling ends a lifecycle action after 100 heartbeat timeouts (600 s here) at most. */
+    public static final int MAX_DRAIN_SECONDS = 16 * 3600;
 
     public RunnerSettings {
         if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
@@ -45,9 +50,32 @@ public record RunnerSettings(Executor executor, int concurrency, List<String> ta
         if (version == null || !VERSION.matcher(version).matches()) {
             throw new InvalidFleetException("--runner-version", "must be 'latest' or a version like 17.5.2 (got '" + version + "')");
         }
+        if (drainSeconds < 60 || drainSeconds > MAX_DRAIN_SECONDS) {
+            throw new InvalidFleetException("--drain-timeout", "must be between 1m and 16h (got " + drainSeconds + " s)");
+        }
         if (dockerImage == null || !IMAGE.matcher(dockerImage).matches()) {
             throw new InvalidFleetException("--docker-image", "invalid image reference '" + dockerImage + "'");
         }
+    }
+
+    /** Parses 90, 90s, 45m or 2h into seconds; anything else names --drain-timeout. */
+    public static int parseDuration(String value) {
+        String v = value == null ? "" : value.trim();
+        int unit = 1;
+        if (v.endsWith("h")) {
+            unit = 3600;
+        } else if (v.endsWith("m")) {
+            unit = 60;
+        }
+        String digits = unit == 1 && v.endsWith("s") || unit > 1 ? v.substring(0, v.length() - 1) : v;
+        boolean number = !digits.isEmpty() && digits.length() <= 6;
+        for (int i = 0; number && i < digits.length(); i++) {
+            number = digits.charAt(i) >= '0' && digits.charAt(i) <= '9';
+        }
+        if (!number) {
+            throw new InvalidFleetException("--drain-timeout", "'" + value + "' is not a duration (e.g. 45m, 2h or 600)");
+        }
+        return Integer.parseInt(digits) * unit;
     }
 
     /** Checks an http(s) URL without quotes, spaces or credentials and drops a trailing slash. */

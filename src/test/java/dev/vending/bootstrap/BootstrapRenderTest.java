@@ -71,7 +71,7 @@ class BootstrapRenderTest {
             assertTrue(s.startsWith("<powershell>\n"), "opening tag first, before any assignment");
             assertTrue(s.stripTrailing().endsWith("</powershell>"), "closing tag last");
             assertEquals(1, s.split("<powershell>", -1).length - 1);
-            assertTrue(s.contains("$VendingDrainLimit = '" + Bootstrap.DRAIN_LIMIT_SECONDS + "'"));
+            assertTrue(s.contains("$VendingDrainLimit = '" + dev.vending.fleet.RunnerSettings.DEFAULT_DRAIN_SECONDS + "'"));
             assertTrue(s.contains("Set-Content -Encoding UTF8 -Path \"$Data\\watcher.ps1\" -Value @'\n$ErrorActionPreference = 'Stop'"),
                     "the watcher is embedded as a here-string");
         }

@@ -98,6 +98,8 @@ class GenerateCommandTest {
                 Arguments.of("--cache", List.of("--cache", "nfs")),
                 Arguments.of("--name", List.of("--name", "bad name")),
                 Arguments.of("--volume-size", List.of("--volume-size", "1")),
+                Arguments.of("--drain-timeout", List.of("--drain-timeout", "soon")),
+                Arguments.of("--drain-timeout", List.of("--drain-timeout", "17h")),
                 Arguments.of("--frobnicate", List.of("--frobnicate")));
     }
 

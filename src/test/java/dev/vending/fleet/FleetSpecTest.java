@@ -132,6 +132,18 @@ class FleetSpecTest {
     }
 
     @Test
+    void drainTimeoutTakesSecondsMinutesOrHours() {
+        assertEquals(7200, FleetSpec.builder().build().runner().drainSeconds());
+        assertEquals(600, RunnerSettings.parseDuration("600"));
+        assertEquals(90, RunnerSettings.parseDuration("90s"));
+        assertEquals(2700, RunnerSettings.parseDuration("45m"));
+        assertEquals(16 * 3600, RunnerSettings.parseDuration("16h"));
+        assertEquals("--drain-timeout", optionOf(() -> RunnerSettings.parseDuration("2 hours")));
+        assertEquals("--drain-timeout", optionOf(() -> FleetSpec.builder().drainSeconds(30).build()));
+        assertEquals("--drain-timeout", optionOf(() -> FleetSpec.builder().drainSeconds(17 * 3600).build()));
+    }
+
+    @Test
     void unknownTypesPassOnlyWithTheOverride() {
         FleetSpec s = FleetSpec.builder().instanceTypes(List.of("m9g.large")).allowUnknownInstanceTypes(true).build();
         assertEquals(List.of("m9g.large"), s.instanceTypes());

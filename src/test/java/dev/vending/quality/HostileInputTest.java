@@ -42,12 +42,23 @@ class HostileInputTest {
     /** Options that take a string value, and the ones that take an integer. */
     static final List<String> STRING_OPTIONS = List.of("--name", "--arch", "--os", "--instance-types", "--executor",
             "--runner-tags", "--gitlab-url", "--runner-version", "--docker-image", "--timezone", "--cache", "--format",
-            "--schedule-start", "--schedule-stop");
+            "--schedule-start", "--schedule-stop", "--drain-timeout");
     static final List<String> INT_OPTIONS = List.of("--runners", "--min", "--max", "--spot-percent", "--on-demand-base",
             "--concurrency", "--schedule-runners", "--volume-size");
 
     @TempDir
     Path dir;
+
+    @org.junit.jupiter.api.Test
+    void everyValueTakingOptionOfGenerateIsCovered() {
+        java.util.Set<String> covered = new java.util.HashSet<>(STRING_OPTIONS);
+        covered.addAll(INT_OPTIONS);
+        covered.add("--output-file"); // -o: its own tests below
+        List<String> missing = dev.vending.cli.Main.commandLine().getSubcommands().get("generate").getCommandSpec().options().stream()
+                .filter(o -> o.arity().max() > 0 && !o.usageHelp() && !o.versionHelp())
+                .map(o -> o.longestName()).filter(n -> !covered.contains(n)).toList();
+        org.junit.jupiter.api.Assertions.assertEquals(List.of(), missing, "options without hostile-input cases");
+    }
 
     @Test
     void hostileValuesAreRefusedCleanlyForEveryOption() throws Exception {

@@ -75,7 +75,7 @@ class InjectionProofTest {
                     spec.runner().version(), spec.arch().goName(), String.join(",", spec.runner().tags()),
                     String.join(",", spec.runnerTags(false).subList(1, 4)), spec.runner().dockerImage(),
                     Boolean.toString(spec.runner().privileged()), spec.cache() == CacheMode.S3 ? "s3" : "none",
-                    Integer.toString(Bootstrap.DRAIN_LIMIT_SECONDS), runtime.get("GitLabUrl"), runtime.get("TokenSource"),
+                    Integer.toString(dev.vending.fleet.RunnerSettings.DEFAULT_DRAIN_SECONDS), runtime.get("GitLabUrl"), runtime.get("TokenSource"),
                     runtime.get("AWS::Region"), runtime.get("AWS::StackName"), runtime.get("AsgName"), runtime.get("LaunchHookName"),
                     runtime.get("TerminateHookName"), runtime.get("CacheBucket"), runtime.get("LogGroup"));
             assertEquals(expected, evaluate(header), "seed " + seed + ": " + d.description());
