@@ -96,9 +96,8 @@ public final class DeployCommand implements Callable<Integer> {
             FleetSpec fleetSpec = fleet.toSpec();
             name = AwsOptions.checkStackName(stackName != null ? stackName : "vending-" + fleetSpec.name());
             template = TemplateSource.fromFleet(FleetTemplate.build(fleetSpec));
-            FleetNotes.print(fleetSpec, spec.commandLine().getErr());
-            spec.commandLine().getErr().println(dev.vending.cost.CostEstimate.line(fleetSpec,
-                    settings.region() != null ? settings.region() : "us-east-1"));
+            FleetNotes.print(fleetSpec, settings.region() != null ? settings.region() : dev.vending.cost.CostInputs.DEFAULT_REGION,
+                    spec.commandLine().getErr());
         }
         DeployRequest request = new DeployRequest(name, template, AwsOptions.blankToNull(vpc), subnets, tokenFile,
                 parameters, tags, AwsOptions.blankToNull(s3Bucket), noExecute, replaceFailed);

@@ -6,7 +6,6 @@ import java.util.concurrent.Callable;
 
 import dev.vending.cfn.Template;
 import dev.vending.cfn.TemplateFormat;
-import dev.vending.cost.CostEstimate;
 import dev.vending.fleet.FleetSpec;
 import dev.vending.fleet.FleetTemplate;
 import picocli.CommandLine.Command;
@@ -51,8 +50,7 @@ public final class GenerateCommand implements Callable<Integer> {
             err.println("warning: template is " + size + " bytes, over CloudFormation's "
                     + Template.INLINE_BODY_LIMIT_BYTES + "-byte inline limit; deploy it through S3 (--s3-bucket)");
         }
-        FleetNotes.print(fleetSpec, err);
-        err.println(CostEstimate.line(fleetSpec));
+        FleetNotes.print(fleetSpec, dev.vending.cost.CostInputs.DEFAULT_REGION, err);
         if (output != null) {
             err.println("wrote " + output + " (" + size + " bytes)");
         }

@@ -94,12 +94,10 @@ public final class Main {
     private static int failed(Exception ex, CommandLine cmd, ParseResult parsed) {
         PrintWriter err = cmd.getErr();
         String name = cmd.getCommandSpec().qualifiedName();
-        if (ex instanceof InvalidFleetException bad) {
-            err.println(name + ": " + oneLine(bad.line()));
-            return ExitCodes.USAGE;
-        }
-        if (ex instanceof UsageException bad) {
-            err.println(name + ": " + oneLine(bad.line()));
+        // bad input from the fleet layer or from the CLI itself: one line, exit 2
+        String badInput = ex instanceof InvalidFleetException f ? f.line() : ex instanceof UsageException u ? u.line() : null;
+        if (badInput != null) {
+            err.println(name + ": " + oneLine(badInput));
             return ExitCodes.USAGE;
         }
         if (ex instanceof CommandFailure f) {
