@@ -52,6 +52,15 @@ class ShellcheckTest {
         }
         all.add(Arguments.of("linux-watcher.sh", Bootstrap.resource("linux-watcher.sh")));
         all.add(Arguments.of("linux-unregister-on-shutdown.sh", Bootstrap.resource("linux-unregister-on-shutdown.sh")));
+        // the project's own scripts: the launcher, the CI entry point, the start-up benchmark
+        Path project = Path.of(System.getProperty("vending.project.dir", "."));
+        for (String own : List.of("vending", ".ci/run", "src/bench/startup.sh")) {
+            try {
+                all.add(Arguments.of(own, Files.readString(project.resolve(own), StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         return all.stream();
     }
 
