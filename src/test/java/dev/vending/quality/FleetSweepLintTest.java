@@ -23,7 +23,7 @@ import dev.vending.testing.TemplateInvariants;
  * -Dvending.sweep=N changes the number of fleets (default {@value #DEFAULT_COUNT}).
  */
 class FleetSweepLintTest {
-    static final int DEFAULT_COUNT = 200;
+    static final int DEFAULT_COUNT = 400;
 
     @TempDir
     Path dir;

@@ -153,6 +153,33 @@ class HostileInputTest {
         assertEquals(List.of(target), listing());
     }
 
+    /**
+     * The root counterpart of the read-only case: root ignores file modes, but not the immutable
+     * attribute, so this covers an unwritable {@code -o} file on machines where tests run as root.
+     */
+    @Test
+    void immutableOutputFileIsRefusedAndKept() throws Exception {
+        Path target = Files.writeString(dir.resolve("immutable.yaml"), ORIGINAL);
+        Assumptions.assumeTrue(chattr("+i", target), "chattr +i is not possible here (needs root and a file system with attributes)");
+        try {
+            assertCleanFailure(CliRun.of("generate", "-o", target.toString()), "-o immutable file");
+            assertEquals(ORIGINAL, Files.readString(target));
+            assertEquals(List.of(target), listing(), "no temporary file left behind");
+        } finally {
+            chattr("-i", target);
+        }
+    }
+
+    private static boolean chattr(String flag, Path file) throws InterruptedException {
+        try {
+            Process p = new ProcessBuilder("chattr", flag, file.toString()).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor() == 0;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     @Test
     void theLargestAcceptedFleetNeedsNoExplicitMax() {
         // the default --max (runners plus a rolling batch) used to exceed the 5000 limit for --runners above 4000
