@@ -42,6 +42,12 @@ public final class Main {
         // Start-up: picocli probes for Groovy with Class.forName, and a class that is not there
         // costs a scan of every jar on the class path (the AWS SDK's included) on each start.
         System.setProperty("picocli.disable.closures", "true");
+        // picocli registers converters for java.time and java.sql types with Class.forName, which
+        // runs their static initialisers (MonthDay's builds a DateTimeFormatter). No option here
+        // has such a type; a new one would fail every test that builds the command tree.
+        if (System.getProperty("picocli.converters.excludes") == null) {
+            System.setProperty("picocli.converters.excludes", "java\\.(sql|time)\\..*");
+        }
     }
 
     public static CommandLine commandLine() {
