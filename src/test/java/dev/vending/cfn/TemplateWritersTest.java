@@ -75,6 +75,20 @@ class TemplateWritersTest {
     }
 
     @Test
+    void taggedMultiLineStringsAreLiteralBlocksToo() {
+        String yaml = YamlTemplateWriter.write(tree(Fn.sub("echo ${AWS::Region}\necho done\n")));
+        assertTrue(yaml.startsWith("V: !Sub |\n  echo ${AWS::Region}\n  echo done\n"), yaml);
+        assertEquals(Map.of("Fn::Sub", "echo ${AWS::Region}\necho done\n"), CfnYaml.load(yaml).get("V"));
+    }
+
+    @Test
+    void taggedScalarsThatLookLikeOtherTypesStayStrings() {
+        String yaml = YamlTemplateWriter.write(tree(List.of(Fn.ref("true"), Fn.sub("123"), Fn.ref("null"))));
+        assertEquals(List.of("!Ref", "!Sub", "!Ref"), CfnYaml.tags(yaml));
+        assertEquals(List.of(Map.of("Ref", "true"), Map.of("Fn::Sub", "123"), Map.of("Ref", "null")), CfnYaml.load(yaml).get("V"));
+    }
+
+    @Test
     void stringsThatLookLikeOtherTypesStayStrings() {
         String yaml = YamlTemplateWriter.write(tree(List.of("true", "123", "2010-09-09", "null", "yes", "", "0.5", "*", "a: b")));
         assertEquals(List.of("true", "123", "2010-09-09", "null", "yes", "", "0.5", "*", "a: b"), CfnYaml.load(yaml).get("V"));
