@@ -34,20 +34,8 @@ import software.amazon.awssdk.services.ec2.model.Subnet;
 import software.amazon.awssdk.services.ec2.model.Vpc;
 
 /** `vending deploy`: one change set, a preview, a confirmation, then events until the stack settles. */
-public final class Deployer {
+public record Deployer(AwsSettings settings, DeployContext context, PrintWriter out, PrintWriter err) {
     private static final DateTimeFormatter CS_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
-
-    private final AwsSettings settings;
-    private final DeployContext context;
-    private final PrintWriter out;
-    private final PrintWriter err;
-
-    public Deployer(AwsSettings settings, DeployContext context, PrintWriter out, PrintWriter err) {
-        this.settings = settings;
-        this.context = context;
-        this.out = out;
-        this.err = err;
-    }
 
     public int deploy(DeployRequest req) {
         Ui ui = new Ui(out, err, settings.json(), context);

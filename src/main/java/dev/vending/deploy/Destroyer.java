@@ -18,19 +18,7 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.paginators.ListObjectVersionsIterable;
 
 /** `vending destroy`: empty the cache bucket, delete the stack, wait, delete the stored token. */
-public final class Destroyer {
-    private final AwsSettings settings;
-    private final DeployContext context;
-    private final PrintWriter out;
-    private final PrintWriter err;
-
-    public Destroyer(AwsSettings settings, DeployContext context, PrintWriter out, PrintWriter err) {
-        this.settings = settings;
-        this.context = context;
-        this.out = out;
-        this.err = err;
-    }
-
+public record Destroyer(AwsSettings settings, DeployContext context, PrintWriter out, PrintWriter err) {
     public int destroy(String name) {
         Ui ui = new Ui(out, err, settings.json(), context);
         if (settings.json() && !settings.yes()) {

@@ -15,19 +15,7 @@ import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.ec2.model.Instance;
 
 /** `vending status`: the stack, its group's counts, and each instance (Spot or On-Demand, type, AZ, state). */
-public final class StatusReporter {
-    private final AwsSettings settings;
-    private final DeployContext context;
-    private final PrintWriter out;
-    private final PrintWriter err;
-
-    public StatusReporter(AwsSettings settings, DeployContext context, PrintWriter out, PrintWriter err) {
-        this.settings = settings;
-        this.context = context;
-        this.out = out;
-        this.err = err;
-    }
-
+public record StatusReporter(AwsSettings settings, DeployContext context, PrintWriter out, PrintWriter err) {
     public int status(String name) {
         Ui ui = new Ui(out, err, settings.json(), context);
         try (Clients clients = new Clients(settings, context)) {
