@@ -9,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
+import dev.vending.failure.BadInput;
+import dev.vending.failure.Failure;
+
 /**
  * Writes command output to stdout or to a file. A file is written to a temporary sibling and
  * renamed over the target, so a failure never leaves a partial or truncated file behind.
@@ -23,17 +26,17 @@ public final class AtomicOutput {
             return;
         }
         if (target.toString().isBlank()) {
-            throw new UsageException(option, "file name is empty");
+            throw new BadInput(option, "file name is empty");
         }
         if (Files.isDirectory(target)) {
-            throw new UsageException(option, "'" + target + "' is a directory; give a file name");
+            throw new BadInput(option, "'" + target + "' is a directory; give a file name");
         }
         Path parent = target.toAbsolutePath().getParent();
         if (parent == null || !Files.isDirectory(parent)) {
-            throw new UsageException(option, "directory '" + (parent == null ? target : parent) + "' does not exist");
+            throw new BadInput(option, "directory '" + (parent == null ? target : parent) + "' does not exist");
         }
         if (!Files.isWritable(parent) || Files.exists(target) && !Files.isWritable(target)) {
-            throw new UsageException(option, "'" + target + "' is not writable");
+            throw new BadInput(option, "'" + target + "' is not writable");
         }
     }
 
@@ -52,7 +55,7 @@ public final class AtomicOutput {
         } catch (IOException e) {
             // e.g. a file name too long for the file system: one line, not an exception's text
             String reason = e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason() : Main.describe(e);
-            throw new CommandFailure("cannot write '" + target + "': " + reason, ExitCodes.FAILURE, e);
+            throw new Failure(Failure.Kind.IO, "cannot write '" + target + "': " + reason, e);
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.vending.deploy.AwsSettings;
+import dev.vending.failure.BadInput;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,7 +34,7 @@ public final class AwsOptions {
         return switch (v) {
             case "text" -> false;
             case "json" -> true;
-            default -> throw new UsageException("--output", "unknown format '" + output + "' (expected text or json)");
+            default -> throw new BadInput("--output", "unknown format '" + output + "' (expected text or json)");
         };
     }
 
@@ -48,7 +49,7 @@ public final class AwsOptions {
         }
         Matcher m = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
         if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-            throw new UsageException("--timeout", "expected a duration such as 90s, 30m or 2h, got '" + value + "'");
+            throw new BadInput("--timeout", "expected a duration such as 90s, 30m or 2h, got '" + value + "'");
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {
@@ -65,7 +66,7 @@ public final class AwsOptions {
     /** CloudFormation stack names: a letter, then letters, digits and hyphens, at most 128. */
     static String checkStackName(String name) {
         if (name == null || !name.matches("[A-Za-z][A-Za-z0-9-]{0,127}")) {
-            throw new UsageException("--stack-name", "'" + name + "' is not a valid stack name (a letter, then letters, digits and '-', at most 128)");
+            throw new BadInput("--stack-name", "'" + name + "' is not a valid stack name (a letter, then letters, digits and '-', at most 128)");
         }
         return name;
     }

@@ -13,6 +13,8 @@ import dev.vending.cost.CostInputs;
 import dev.vending.cost.CostReport;
 import dev.vending.cost.PriceTable;
 import dev.vending.cost.SpotPriceSource;
+import dev.vending.failure.BadInput;
+import dev.vending.failure.Failure;
 import dev.vending.fleet.FleetSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -65,10 +67,10 @@ public final class CostCommand implements Callable<Integer> {
     public Integer call() {
         String fmt = format == null ? "" : format.trim().toLowerCase(Locale.ROOT);
         if (!fmt.equals("text") && !fmt.equals("json")) {
-            throw new UsageException("--format", "unknown format '" + format + "' (expected text or json)");
+            throw new BadInput("--format", "unknown format '" + format + "' (expected text or json)");
         }
         if (livePrices && spotPrice != null) {
-            throw new UsageException("--live-prices", "cannot be combined with --spot-price (choose one source of the Spot price)");
+            throw new BadInput("--live-prices", "cannot be combined with --spot-price (choose one source of the Spot price)");
         }
         FleetSpec fleetSpec = fleet.toSpec();
         Double spot = spotPrice;
@@ -80,8 +82,7 @@ public final class CostCommand implements Callable<Integer> {
                 spotFrom = q.description();
             } catch (SpotPriceSource.LookupFailed e) {
                 String m = e.getMessage();
-                throw new CommandFailure(m.length() > 240 ? m.substring(0, 240) + "... (--verbose for details)" : m,
-                        ExitCodes.FAILURE, e);
+                throw new Failure(Failure.Kind.AWS, m.length() > 240 ? m.substring(0, 240) + "... (--verbose for details)" : m, e);
             }
         }
         CostInputs inputs = new CostInputs(region, hoursPerWeek, price, spot, armFactor, baselineType, spotFrom);

@@ -10,6 +10,7 @@ import dev.vending.deploy.DeployContext;
 import dev.vending.deploy.DeployRequest;
 import dev.vending.deploy.Deployer;
 import dev.vending.deploy.TemplateSource;
+import dev.vending.failure.BadInput;
 import dev.vending.fleet.FleetSpec;
 import dev.vending.fleet.FleetTemplate;
 import picocli.CommandLine.Command;
@@ -84,11 +85,11 @@ public final class DeployCommand implements Callable<Integer> {
                     .filter(o -> spec.commandLine().getParseResult().hasMatchedOption(o))
                     .map(OptionSpec::longestName).toList();
             if (!fleetFlags.isEmpty()) {
-                throw new UsageException("--template-file", "cannot be combined with fleet options (" + String.join(", ", fleetFlags)
+                throw new BadInput("--template-file", "cannot be combined with fleet options (" + String.join(", ", fleetFlags)
                         + "); the template already fixes them, use --parameter for its parameters");
             }
             if (stackName == null) {
-                throw new UsageException("--stack-name", "required with --template-file");
+                throw new BadInput("--stack-name", "required with --template-file");
             }
             name = AwsOptions.checkStackName(stackName);
             template = TemplateSource.fromFile(templateFile);

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import dev.vending.easybuttons.EasyButtons;
+import dev.vending.failure.BadInput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,11 +36,11 @@ public final class EasyButtonsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (out.isBlank()) {
-            throw new UsageException("--out", "directory name is empty");
+            throw new BadInput("--out", "directory name is empty");
         }
         Path dir = Path.of(out);
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new UsageException("--out", "'" + out + "' is a file; give a directory");
+            throw new BadInput("--out", "'" + out + "' is a file; give a directory");
         }
         // the README names the command with --out as typed, so the same arguments give the same bytes
         EasyButtons.Result result = EasyButtons.render(baseUrl, region, out);

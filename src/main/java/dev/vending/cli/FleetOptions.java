@@ -2,6 +2,7 @@ package dev.vending.cli;
 
 import java.util.List;
 
+import dev.vending.failure.BadInput;
 import dev.vending.fleet.Arch;
 import dev.vending.fleet.CacheMode;
 import dev.vending.fleet.Executor;
@@ -136,13 +137,13 @@ public final class FleetOptions {
 
     Purchase purchase() {
         if (spot && onDemand) {
-            throw new UsageException("--spot", "cannot be combined with --on-demand");
+            throw new BadInput("--spot", "cannot be combined with --on-demand");
         }
         if (spot && (spotPercent != null && spotPercent != 100 || onDemandBase != null && onDemandBase != 0)) {
-            throw new UsageException("--spot", "means all Spot; it cannot be combined with --spot-percent or --on-demand-base (use those alone for a mix)");
+            throw new BadInput("--spot", "means all Spot; it cannot be combined with --spot-percent or --on-demand-base (use those alone for a mix)");
         }
         if (onDemand && (spotPercent != null && spotPercent != 0)) {
-            throw new UsageException("--on-demand", "means all On-Demand; it cannot be combined with --spot-percent");
+            throw new BadInput("--on-demand", "means all On-Demand; it cannot be combined with --spot-percent");
         }
         if (spot) {
             return Purchase.allSpot();

@@ -3,12 +3,15 @@ package dev.vending.cli;
 import java.io.PrintWriter;
 import java.util.List;
 
-import dev.vending.fleet.InvalidFleetException;
+
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+
+import dev.vending.failure.BadInput;
+import dev.vending.failure.Failure;
 
 /** Entry point: builds the command line and maps every exception to one line and an exit code. */
 public final class Main {
@@ -100,18 +103,17 @@ public final class Main {
     private static int failed(Exception ex, CommandLine cmd, ParseResult parsed) {
         PrintWriter err = cmd.getErr();
         String name = cmd.getCommandSpec().qualifiedName();
-        // bad input from the fleet layer or from the CLI itself: one line, exit 2
-        String badInput = ex instanceof InvalidFleetException f ? f.line() : ex instanceof UsageException u ? u.line() : null;
-        if (badInput != null) {
-            err.println(name + ": " + oneLine(badInput));
+        // bad input found after parsing (fleet rules, paths, contradictory flags): one line, exit 2
+        if (ex instanceof BadInput bad) {
+            err.println(name + ": " + oneLine(bad.line()));
             return ExitCodes.USAGE;
         }
-        if (ex instanceof CommandFailure f) {
+        if (ex instanceof Failure f) {
             err.println(name + ": " + oneLine(f.getMessage()));
             if (GlobalOptions.verbose && f.getCause() != null) {
                 f.getCause().printStackTrace(err);
             }
-            return f.exitCode();
+            return exitCode(f.kind());
         }
         err.println(name + ": " + oneLine(describe(ex)));
         if (GlobalOptions.verbose) {
@@ -120,6 +122,14 @@ public final class Main {
             err.println("(run with --verbose for details)");
         }
         return ExitCodes.FAILURE;
+    }
+
+    /** The one place a failure's kind becomes an exit code. */
+    static int exitCode(Failure.Kind kind) {
+        return switch (kind) {
+            case AWS, IO -> ExitCodes.FAILURE;
+            case INTERRUPTED -> ExitCodes.INTERRUPTED;
+        };
     }
 
     static String describe(Throwable ex) {

@@ -3,6 +3,7 @@ package dev.vending.cli;
 import java.util.Locale;
 
 import dev.vending.cfn.TemplateFormat;
+import dev.vending.failure.BadInput;
 
 final class TemplateFormats {
     private TemplateFormats() {
@@ -13,7 +14,7 @@ final class TemplateFormats {
         return switch (v) {
             case "yaml", "yml" -> TemplateFormat.YAML;
             case "json" -> TemplateFormat.JSON;
-            default -> throw new UsageException("--format", "unknown format '" + value + "' (expected yaml or json)");
+            default -> throw new BadInput("--format", "unknown format '" + value + "' (expected yaml or json)");
         };
     }
 }

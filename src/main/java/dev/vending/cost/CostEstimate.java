@@ -2,10 +2,10 @@ package dev.vending.cost;
 
 import java.util.Locale;
 
+import dev.vending.failure.BadInput;
 import dev.vending.fleet.Arch;
 import dev.vending.fleet.FleetSpec;
 import dev.vending.fleet.InstanceCatalog;
-import dev.vending.fleet.InvalidFleetException;
 import dev.vending.fleet.OperatingSystem;
 
 /**
@@ -33,7 +33,7 @@ public final class CostEstimate {
         try {
             r = estimate(spec, CostInputs.defaults().withRegion(region), PriceTable.bundled());
         } catch (RuntimeException e) {
-            String why = e instanceof InvalidFleetException bad ? bad.line() : String.valueOf(e.getMessage());
+            String why = e instanceof BadInput bad ? bad.line() : String.valueOf(e.getMessage());
             return "estimated cost: not available (" + why + "); see vending cost --help";
         }
         StringBuilder s = new StringBuilder("estimated cost: ").append(usd(r.billedWeekly())).append("/week");
@@ -49,18 +49,18 @@ public final class CostEstimate {
 
     public static CostReport estimate(FleetSpec spec, CostInputs in, PriceTable table) {
         if (!(in.armFactor() > 0 && in.armFactor() <= 2)) {
-            throw new InvalidFleetException("--arm-factor", "must be above 0 and at most 2 (got " + num(in.armFactor()) + ")");
+            throw new BadInput("--arm-factor", "must be above 0 and at most 2 (got " + num(in.armFactor()) + ")");
         }
         String type = spec.instanceTypes().get(0);
         int instances = spec.schedule() != null ? spec.schedule().runnersWhenStarted() : spec.capacity().desired();
         if (instances == 0) {
-            throw new InvalidFleetException("--runners", "the fleet runs no instances (0), so it costs nothing; give --runners N");
+            throw new BadInput("--runners", "the fleet runs no instances (0), so it costs nothing; give --runners N");
         }
         String hoursFrom;
         double hours;
         if (in.hoursPerWeek() != null) {
             if (!(in.hoursPerWeek() > 0 && in.hoursPerWeek() <= HOURS_PER_WEEK)) {
-                throw new InvalidFleetException("--hours-per-week", "must be above 0 and at most 168 (got " + num(in.hoursPerWeek()) + ")");
+                throw new BadInput("--hours-per-week", "must be above 0 and at most 168 (got " + num(in.hoursPerWeek()) + ")");
             }
             hours = in.hoursPerWeek();
             hoursFrom = "--hours-per-week";
@@ -72,20 +72,20 @@ public final class CostEstimate {
             hoursFrom = "always on";
         }
         if (!table.regions().contains(in.region())) {
-            throw new InvalidFleetException("--region", "no prices for '" + in.region() + "' in the bundled table of " + table.date()
+            throw new BadInput("--region", "no prices for '" + in.region() + "' in the bundled table of " + table.date()
                     + " (it covers " + String.join(", ", table.regions()) + "); estimate with the nearest of those");
         }
         if (!(in.baselineType() != null && InstanceCatalog.find(in.baselineType()).map(t -> t.arch() == Arch.X86_64).orElse(false))) {
-            throw new InvalidFleetException("--baseline-type", "'" + in.baselineType() + "' is not an x86_64 instance type vending knows (e.g. m5.xlarge)");
+            throw new BadInput("--baseline-type", "'" + in.baselineType() + "' is not an x86_64 instance type vending knows (e.g. m5.xlarge)");
         }
         double baselinePrice = table.linux(in.region(), in.baselineType()).map(PriceTable.Price::onDemand)
-                .orElseThrow(() -> new InvalidFleetException("--baseline-type", "no price for " + in.baselineType() + " in " + in.region()
+                .orElseThrow(() -> new BadInput("--baseline-type", "no price for " + in.baselineType() + " in " + in.region()
                         + " in the bundled table of " + table.date() + " (regions: " + String.join(", ", table.regions())
                         + "); choose another baseline or region"));
         PriceTable.Price listed = table.find(in.region(), type, spec.os()).orElse(null);
         boolean usesSpot = spec.purchase().usesSpot();
         if (listed == null && (in.onDemandPrice() == null || usesSpot && in.spotPrice() == null)) {
-            throw new InvalidFleetException(in.onDemandPrice() == null ? "--price" : "--spot-price", "no price for " + type + " ("
+            throw new BadInput(in.onDemandPrice() == null ? "--price" : "--spot-price", "no price for " + type + " ("
                     + spec.os().id() + ") in " + in.region() + " in the bundled table of " + table.date() + " (regions: "
                     + String.join(", ", table.regions()) + "); give its On-Demand price per instance-hour with --price USD"
                     + (usesSpot ? " and its Spot price with --spot-price USD" : ""));
@@ -118,7 +118,7 @@ public final class CostEstimate {
 
     private static void checkPrice(String option, double v) {
         if (!(v >= 0 && v < 1000)) {
-            throw new InvalidFleetException(option, "must be a price in USD per instance-hour between 0 and 1000 (got " + num(v) + ")");
+            throw new BadInput(option, "must be a price in USD per instance-hour between 0 and 1000 (got " + num(v) + ")");
         }
     }
 

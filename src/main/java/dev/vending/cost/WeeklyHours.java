@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.TreeMap;
 
-import dev.vending.fleet.InvalidFleetException;
+import dev.vending.failure.BadInput;
 import dev.vending.fleet.Schedule;
 
 /**
@@ -28,7 +28,7 @@ public final class WeeklyHours {
         }
         for (int minute : minutesOfWeek("--schedule-stop", schedule.stopCron())) {
             if (Boolean.TRUE.equals(events.put(minute, false))) {
-                throw new InvalidFleetException("--schedule-stop", "starts and stops at the same time of the week; "
+                throw new BadInput("--schedule-stop", "starts and stops at the same time of the week; "
                         + "cannot count the fleet's hours (give --hours-per-week)");
             }
         }
@@ -109,8 +109,8 @@ public final class WeeklyHours {
         return Integer.parseInt(s);
     }
 
-    private static InvalidFleetException cannot(String option, String cron, String why) {
-        return new InvalidFleetException(option, "cannot count the fleet's hours per week from '" + cron + "' (" + why
+    private static BadInput cannot(String option, String cron, String why) {
+        return new BadInput(option, "cannot count the fleet's hours per week from '" + cron + "' (" + why
                 + "); give them with --hours-per-week");
     }
 }

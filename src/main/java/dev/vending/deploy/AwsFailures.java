@@ -1,7 +1,7 @@
 package dev.vending.deploy;
 
-import dev.vending.cli.CommandFailure;
 import dev.vending.cli.ExitCodes;
+import dev.vending.failure.Failure;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -11,8 +11,8 @@ final class AwsFailures {
     private AwsFailures() {
     }
 
-    static CommandFailure of(String doing, SdkException e) {
-        return new CommandFailure(doing + ": " + describe(e), ExitCodes.FAILURE, e);
+    static Failure of(String doing, SdkException e) {
+        return new Failure(Failure.Kind.AWS, doing + ": " + describe(e), e);
     }
 
     static String describe(SdkException e) {

@@ -4,7 +4,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 
-import dev.vending.cli.UsageException;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -24,6 +23,8 @@ import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
+
+import dev.vending.failure.BadInput;
 
 /** The SDK clients of one command run: one region, one credential source, one HTTP client. */
 final class Clients implements AutoCloseable {
@@ -77,7 +78,7 @@ final class Clients implements AutoCloseable {
         } catch (RuntimeException e) {
             // an unreadable config file is the same as none here
         }
-        throw new UsageException("--region", "no region given; pass --region, set AWS_REGION, or set a region in profile '" + profile + "'");
+        throw new BadInput("--region", "no region given; pass --region, set AWS_REGION, or set a region in profile '" + profile + "'");
     }
 
     private static String profileName(AwsSettings settings, DeployContext context) {

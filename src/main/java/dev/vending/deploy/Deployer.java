@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
-import dev.vending.cli.CommandFailure;
 import dev.vending.cli.ExitCodes;
-import dev.vending.cli.UsageException;
+import dev.vending.failure.BadInput;
+import dev.vending.failure.Failure;
 import dev.vending.fleet.FleetTemplate;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -40,12 +40,12 @@ public record Deployer(AwsSettings settings, DeployContext context, PrintWriter 
     public int deploy(DeployRequest req) {
         Ui ui = new Ui(out, err, settings.json(), context);
         if (settings.json() && !settings.yes() && !req.noExecute()) {
-            throw new UsageException("--output", "json never prompts; add --yes (or --no-execute for a preview)");
+            throw new BadInput("--output", "json never prompts; add --yes (or --no-execute for a preview)");
         }
         // Token given on this run: read and checked before any AWS call, so bad input exits 2 at once.
         String token = RunnerToken.given(req.tokenFile(), context);
         if (!req.template().inline() && req.s3Bucket() == null) {
-            throw new UsageException("--s3-bucket", "the template is " + req.template().sizeBytes() + " bytes, over CloudFormation's "
+            throw new BadInput("--s3-bucket", "the template is " + req.template().sizeBytes() + " bytes, over CloudFormation's "
                     + dev.vending.cfn.Template.INLINE_BODY_LIMIT_BYTES + "-byte inline limit; give a bucket to upload it to with --s3-bucket BUCKET");
         }
         try (Clients clients = new Clients(settings, context)) {
@@ -68,9 +68,9 @@ public record Deployer(AwsSettings settings, DeployContext context, PrintWriter 
             String status = existing.get().stackStatusAsString();
             if ("ROLLBACK_COMPLETE".equals(status) || "ROLLBACK_FAILED".equals(status)) {
                 if (!req.replaceFailed()) {
-                    throw new CommandFailure("stack " + name + " is in " + status + ": its first create failed and rolled back, "
+                    throw new Failure(Failure.Kind.AWS, "stack " + name + " is in " + status + ": its first create failed and rolled back, "
                             + "and CloudFormation cannot update such a stack. Look at the failure with `" + ops.followCommand(name)
-                            + "`, then run deploy again with --replace-failed to delete it and create it anew", ExitCodes.FAILURE, null);
+                            + "`, then run deploy again with --replace-failed to delete it and create it anew", null);
                 }
                 ui.say("stack " + name + " is in " + status + "; deleting it first (--replace-failed)");
                 String id = existing.get().stackId();
@@ -78,13 +78,13 @@ public record Deployer(AwsSettings settings, DeployContext context, PrintWriter 
                 cfn.deleteStack(b -> b.stackName(id));
                 StackOps.Outcome gone = ops.await(id, name, marker, 0, settings.timeout(), "deletion");
                 if (!"DELETE_COMPLETE".equals(gone.status())) {
-                    throw new CommandFailure("could not delete failed stack " + name + " (" + gone.status() + ")");
+                    throw new Failure(Failure.Kind.AWS, "could not delete failed stack " + name + " (" + gone.status() + ")");
                 }
                 existing = Optional.empty();
             } else if (StackOps.terminal(status) || "REVIEW_IN_PROGRESS".equals(status)) {
                 // fine: settled, or created by a change set that never ran
             } else {
-                throw new CommandFailure("stack " + name + " is busy (" + status + "); wait for it: " + ops.followCommand(name));
+                throw new Failure(Failure.Kind.AWS, "stack " + name + " is busy (" + status + "); wait for it: " + ops.followCommand(name));
             }
         }
         boolean create = existing.isEmpty() || "REVIEW_IN_PROGRESS".equals(existing.get().stackStatusAsString());
@@ -98,7 +98,7 @@ public record Deployer(AwsSettings settings, DeployContext context, PrintWriter 
         String tokenParam = null;
         boolean storeToken = false;
         if (req.parameters().containsKey(FleetTemplate.P_RUNNER_TOKEN) && !req.parameters().get(FleetTemplate.P_RUNNER_TOKEN).isEmpty()) {
-            throw new UsageException("--parameter", FleetTemplate.P_RUNNER_TOKEN + " would keep the token in the stack's parameters; "
+            throw new BadInput("--parameter", FleetTemplate.P_RUNNER_TOKEN + " would keep the token in the stack's parameters; "
                     + "give it with --token-file or " + RunnerToken.ENV + " (vending stores it as an SSM SecureString)");
         }
         if (t.has(FleetTemplate.P_TOKEN_PARAMETER) && !req.parameters().containsKey(FleetTemplate.P_TOKEN_PARAMETER)) {
@@ -108,7 +108,7 @@ public record Deployer(AwsSettings settings, DeployContext context, PrintWriter 
                     token = RunnerToken.prompt(context);
                 }
                 if (token == null) {
-                    throw new UsageException("token", "no runner token: pass --token-file FILE or set " + RunnerToken.ENV
+                    throw new BadInput("token", "no runner token: pass --token-file FILE or set " + RunnerToken.ENV
                             + " (no terminal to ask on, and " + tokenParam + " does not exist yet)");
                 }
             }
@@ -155,7 +155,7 @@ public record Deployer(AwsSettings settings, DeployContext context, PrintWriter 
                 ui.facts.put("result", "NO_CHANGES");
                 return ui.ok();
             }
-            throw new CommandFailure("change set failed: " + reason);
+            throw new Failure(Failure.Kind.AWS, "change set failed: " + reason);
         }
         List<Change> changes = allChanges(cfn, csId, described);
         preview(ui, name, create, changes);
@@ -208,7 +208,7 @@ public record Deployer(AwsSettings settings, DeployContext context, PrintWriter 
                 default -> "";
             };
             ui.finish(ExitCodes.FAILURE);
-            throw new CommandFailure("stack " + name + " ended in " + status + explain + " (" + ops.consoleLink(stackId) + ")");
+            throw new Failure(Failure.Kind.AWS, "stack " + name + " ended in " + status + explain + " (" + ops.consoleLink(stackId) + ")");
         }
         ui.facts.put("result", "SUCCEEDED");
         report(ui, ops, outcome.stack(), t);
@@ -232,7 +232,7 @@ public record Deployer(AwsSettings settings, DeployContext context, PrintWriter 
             String tokenParam, Clients clients) {
         for (String k : req.parameters().keySet()) {
             if (!t.has(k)) {
-                throw new UsageException("--parameter", "the template has no parameter '" + k + "' (it has " + String.join(", ", t.params().keySet()) + ")");
+                throw new BadInput("--parameter", "the template has no parameter '" + k + "' (it has " + String.join(", ", t.params().keySet()) + ")");
             }
         }
         Map<String, String> derived = new LinkedHashMap<>();
@@ -288,7 +288,7 @@ public record Deployer(AwsSettings settings, DeployContext context, PrintWriter 
             }
         }
         if (!missing.isEmpty()) {
-            throw new UsageException("--parameter", "no value for template parameter" + (missing.size() > 1 ? "s " : " ")
+            throw new BadInput("--parameter", "no value for template parameter" + (missing.size() > 1 ? "s " : " ")
                     + String.join(", ", missing) + "; pass --parameter " + missing.get(0) + "=VALUE");
         }
         // keep the template's order
@@ -315,7 +315,7 @@ public record Deployer(AwsSettings settings, DeployContext context, PrintWriter 
     private static String defaultVpc(Clients clients) {
         List<Vpc> vpcs = clients.ec2().describeVpcs(b -> b.filters(Filter.builder().name("isDefault").values("true").build())).vpcs();
         if (vpcs.isEmpty()) {
-            throw new UsageException("--vpc", "region " + clients.region + " has no default VPC; pass --vpc VPC_ID and --subnets SUBNET_ID,SUBNET_ID "
+            throw new BadInput("--vpc", "region " + clients.region + " has no default VPC; pass --vpc VPC_ID and --subnets SUBNET_ID,SUBNET_ID "
                     + "(subnets with a route to the internet)");
         }
         return vpcs.get(0).vpcId();
@@ -325,7 +325,7 @@ public record Deployer(AwsSettings settings, DeployContext context, PrintWriter 
         List<Subnet> subnets = new ArrayList<>(clients.ec2().describeSubnets(b -> b.filters(
                 Filter.builder().name("vpc-id").values(vpc).build())).subnets());
         if (subnets.isEmpty()) {
-            throw new UsageException("--subnets", "VPC " + vpc + " has no subnets; pass --subnets SUBNET_ID,SUBNET_ID");
+            throw new BadInput("--subnets", "VPC " + vpc + " has no subnets; pass --subnets SUBNET_ID,SUBNET_ID");
         }
         subnets.sort(Comparator.comparing(Subnet::availabilityZone, Comparator.nullsLast(Comparator.naturalOrder())));
         return subnets.stream().map(Subnet::subnetId).toList();

@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import dev.vending.cli.CommandFailure;
 import dev.vending.cli.ExitCodes;
-import dev.vending.cli.UsageException;
+import dev.vending.failure.BadInput;
+import dev.vending.failure.Failure;
 import dev.vending.fleet.FleetTemplate;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
@@ -22,7 +22,7 @@ public record Destroyer(AwsSettings settings, DeployContext context, PrintWriter
     public int destroy(String name) {
         Ui ui = new Ui(out, err, settings.json(), context);
         if (settings.json() && !settings.yes()) {
-            throw new UsageException("--output", "json never prompts; add --yes");
+            throw new BadInput("--output", "json never prompts; add --yes");
         }
         try (Clients clients = new Clients(settings, context)) {
             return run(name, clients, ui);
@@ -48,7 +48,7 @@ public record Destroyer(AwsSettings settings, DeployContext context, PrintWriter
         Stack stack = found.get();
         String stackId = stack.stackId();
         if (!StackOps.terminal(stack.stackStatusAsString()) && !"REVIEW_IN_PROGRESS".equals(stack.stackStatusAsString())) {
-            throw new CommandFailure("stack " + name + " is busy (" + stack.stackStatusAsString() + "); wait for it: " + ops.followCommand(name));
+            throw new Failure(Failure.Kind.AWS, "stack " + name + " is busy (" + stack.stackStatusAsString() + "); wait for it: " + ops.followCommand(name));
         }
         String bucket = ops.outputs(stack).get(FleetTemplate.OUT_CACHE);
         if (bucket == null) {
@@ -80,7 +80,7 @@ public record Destroyer(AwsSettings settings, DeployContext context, PrintWriter
             ui.facts.put("result", "FAILED");
             lines.forEach(l -> ui.note("  failed: " + l));
             ui.finish(ExitCodes.FAILURE);
-            throw new CommandFailure("stack " + name + " ended in " + outcome.status() + "; the runner token in " + tokenParam
+            throw new Failure(Failure.Kind.AWS, "stack " + name + " ended in " + outcome.status() + "; the runner token in " + tokenParam
                     + " was kept (" + ops.consoleLink(stackId) + ")");
         }
         if (RunnerToken.delete(clients.ssm(), tokenParam)) {
@@ -119,7 +119,7 @@ public record Destroyer(AwsSettings settings, DeployContext context, PrintWriter
         var r = s3.deleteObjects(b -> b.bucket(bucket).delete(Delete.builder().objects(ids).quiet(true).build()));
         if (r.hasErrors() && !r.errors().isEmpty()) {
             var e = r.errors().get(0);
-            throw new CommandFailure("could not empty bucket " + bucket + ": " + e.code() + " " + e.message() + " (" + e.key() + ")");
+            throw new Failure(Failure.Kind.AWS, "could not empty bucket " + bucket + ": " + e.code() + " " + e.message() + " (" + e.key() + ")");
         }
         return ids.size();
     }

@@ -8,11 +8,12 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.regex.Pattern;
 
-import dev.vending.cli.UsageException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
+
+import dev.vending.failure.BadInput;
 
 /**
  * The GitLab runner token: read from --token-file, GITLAB_RUNNER_TOKEN or a hidden prompt, kept in
@@ -38,9 +39,9 @@ final class RunnerToken {
             try {
                 token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
             } catch (NoSuchFileException e) {
-                throw new UsageException("--token-file", "no such file: " + tokenFile);
+                throw new BadInput("--token-file", "no such file: " + tokenFile);
             } catch (IOException e) {
-                throw new UsageException("--token-file", "cannot read " + tokenFile + ": " + e.getClass().getSimpleName());
+                throw new BadInput("--token-file", "cannot read " + tokenFile + ": " + e.getClass().getSimpleName());
             }
             source = "--token-file";
         } else {
@@ -72,10 +73,10 @@ final class RunnerToken {
     /** The shape the template accepts; the message never repeats the token. */
     private static void check(String token, String source) {
         if (token.isEmpty()) {
-            throw new UsageException(source, "the runner token is empty");
+            throw new BadInput(source, "the runner token is empty");
         }
         if (!SHAPE.matcher(token).matches()) {
-            throw new UsageException(source, "the runner token has characters a GitLab token never has (or is over 512); "
+            throw new BadInput(source, "the runner token has characters a GitLab token never has (or is over 512); "
                     + "expected letters, digits, '-', '_', '.', '='");
         }
     }

@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.vending.cli.CommandFailure;
 import dev.vending.cli.ExitCodes;
+import dev.vending.failure.Failure;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.DescribeStackEventsResponse;
@@ -127,7 +127,7 @@ final class StackOps {
                     ui.say(ui.paint(status, String.format("%s  %-44s %-40s %s%s", TIME.format(e.timestamp()), status,
                             e.logicalResourceId(), e.resourceType(), reason)));
                 }
-                Stack stack = find(stackId).orElseThrow(() -> new CommandFailure("stack " + stackName + " disappeared while waiting"));
+                Stack stack = find(stackId).orElseThrow(() -> new Failure(Failure.Kind.AWS, "stack " + stackName + " disappeared while waiting"));
                 String status = stack.stackStatusAsString();
                 if (terminal(status) && (status.endsWith("_COMPLETE") && !status.contains("ROLLBACK"))) {
                     done.clear();
@@ -142,8 +142,8 @@ final class StackOps {
                     return new Outcome(stack, failures, shown);
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new CommandFailure("timed out after " + human(timeout) + " with stack " + stackName + " in " + status
-                            + "; CloudFormation goes on. Follow it with: " + followCommand(stackName), ExitCodes.FAILURE, null);
+                    throw new Failure(Failure.Kind.AWS, "timed out after " + human(timeout) + " with stack " + stackName + " in " + status
+                            + "; CloudFormation goes on. Follow it with: " + followCommand(stackName), null);
                 }
                 sleep(ui.context.pollMillis());
             }
@@ -224,7 +224,7 @@ final class StackOps {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CommandFailure("interrupted", ExitCodes.INTERRUPTED, e);
+            throw new Failure(Failure.Kind.INTERRUPTED, "interrupted", e);
         }
     }
 

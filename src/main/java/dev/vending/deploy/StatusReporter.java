@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.vending.cli.CommandFailure;
+import dev.vending.failure.Failure;
 import dev.vending.fleet.FleetTemplate;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
@@ -29,7 +29,7 @@ public record StatusReporter(AwsSettings settings, DeployContext context, PrintW
         StackOps ops = new StackOps(clients, ui);
         Optional<Stack> found = ops.find(name);
         if (found.isEmpty()) {
-            throw new CommandFailure("stack " + name + " does not exist in " + clients.region);
+            throw new Failure(Failure.Kind.AWS, "stack " + name + " does not exist in " + clients.region);
         }
         Stack stack = found.get();
         ui.facts.put("command", "status");

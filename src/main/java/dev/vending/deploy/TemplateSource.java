@@ -18,7 +18,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import dev.vending.cfn.Template;
 import dev.vending.cfn.TemplateFormat;
-import dev.vending.cli.UsageException;
+import dev.vending.failure.BadInput;
 import dev.vending.fleet.FleetTemplate;
 
 /**
@@ -67,9 +67,9 @@ public final class TemplateSource {
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new UsageException("--template-file", "no such file: " + file);
+            throw new BadInput("--template-file", "no such file: " + file);
         } catch (IOException e) {
-            throw new UsageException("--template-file", "cannot read " + file + ": " + e.getMessage());
+            throw new BadInput("--template-file", "cannot read " + file + ": " + e.getMessage());
         }
         Object parsed;
         try {
@@ -77,10 +77,10 @@ public final class TemplateSource {
             parsed = new ObjectMapper(new YAMLFactory()).readValue(text, Object.class);
         } catch (IOException e) {
             String why = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
-            throw new UsageException("--template-file", file + " is not YAML or JSON: " + why);
+            throw new BadInput("--template-file", file + " is not YAML or JSON: " + why);
         }
         if (!(parsed instanceof Map<?, ?> map) || !(map.get("Resources") instanceof Map<?, ?> res) || res.isEmpty()) {
-            throw new UsageException("--template-file", file + " is not a CloudFormation template (no Resources section)");
+            throw new BadInput("--template-file", file + " is not a CloudFormation template (no Resources section)");
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> tree = (Map<String, Object>) map;

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.vending.cli.ExitCodes;
-import dev.vending.cli.UsageException;
+import dev.vending.failure.BadInput;
 
 /**
  * Where a command's words go. Text mode: report on stdout, prompts and notes on stderr, colours
@@ -62,7 +62,7 @@ final class Ui {
             return true;
         }
         if (json || !context.interactive()) {
-            throw new UsageException("--yes", "no terminal to confirm on" + (json ? " (--output json never prompts)" : "")
+            throw new BadInput("--yes", "no terminal to confirm on" + (json ? " (--output json never prompts)" : "")
                     + "; pass --yes to go ahead without asking");
         }
         String answer = context.readLine(question + " [y/N] ");

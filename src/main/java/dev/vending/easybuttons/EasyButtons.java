@@ -17,9 +17,9 @@ import dev.vending.cost.CostEstimate;
 import dev.vending.cost.CostInputs;
 import dev.vending.cost.CostReport;
 import dev.vending.cost.PriceTable;
+import dev.vending.failure.BadInput;
 import dev.vending.fleet.FleetSpec;
 import dev.vending.fleet.FleetTemplate;
-import dev.vending.fleet.InvalidFleetException;
 
 /**
  * Renders the easy buttons: one YAML template per {@link Scenarios scenario} and a README with
@@ -52,10 +52,10 @@ public final class EasyButtons {
         try {
             uri = URI.create(url);
         } catch (IllegalArgumentException e) {
-            throw new InvalidFleetException("--template-base-url", "'" + baseUrl + "' is not a URL");
+            throw new BadInput("--template-base-url", "'" + baseUrl + "' is not a URL");
         }
         if (!"https".equals(uri.getScheme()) || uri.getHost() == null || uri.getQuery() != null || uri.getFragment() != null) {
-            throw new InvalidFleetException("--template-base-url", "'" + baseUrl
+            throw new BadInput("--template-base-url", "'" + baseUrl
                     + "' must be an https:// URL without query or fragment, e.g. https://my-bucket.s3.amazonaws.com/easybuttons");
         }
         return url;
@@ -69,7 +69,7 @@ public final class EasyButtons {
 
     public static void checkRegion(String region) {
         if (region == null || !REGION.matcher(region).matches()) {
-            throw new InvalidFleetException("--region", "'" + region + "' is not an AWS region name (e.g. us-east-1)");
+            throw new BadInput("--region", "'" + region + "' is not an AWS region name (e.g. us-east-1)");
         }
     }
 
@@ -183,7 +183,7 @@ public final class EasyButtons {
             CostReport c = CostEstimate.estimate(f, CostInputs.defaults().withRegion(region), prices);
             String configured = String.format(Locale.ROOT, "$%.4f", c.blendedPrice()) + (f.purchase().usesSpot() ? " (Spot estimated)" : "");
             return new String[] {String.format(Locale.ROOT, "$%.4f", c.onDemandPrice()), configured};
-        } catch (InvalidFleetException e) {
+        } catch (BadInput e) {
             return new String[] {"no price in table", "no price in table"};
         }
     }

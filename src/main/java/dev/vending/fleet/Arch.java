@@ -2,6 +2,8 @@ package dev.vending.fleet;
 
 import java.util.Locale;
 
+import dev.vending.failure.BadInput;
+
 /** CPU architecture of the runner instances. */
 public enum Arch {
     ARM64("arm64", "arm64"),
@@ -31,7 +33,7 @@ public enum Arch {
         return switch (v) {
             case "arm64", "aarch64" -> ARM64;
             case "x86_64", "amd64", "x86-64", "x64" -> X86_64;
-            default -> throw new InvalidFleetException("--arch",
+            default -> throw new BadInput("--arch",
                     "unknown architecture '" + value + "' (expected arm64 or x86_64; aliases aarch64, amd64)");
         };
     }

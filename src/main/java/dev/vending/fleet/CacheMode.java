@@ -2,6 +2,8 @@ package dev.vending.fleet;
 
 import java.util.Locale;
 
+import dev.vending.failure.BadInput;
+
 /** Where the runners keep their shared job cache. */
 public enum CacheMode {
     S3, NONE;
@@ -11,7 +13,7 @@ public enum CacheMode {
         return switch (v) {
             case "s3" -> S3;
             case "none", "off" -> NONE;
-            default -> throw new InvalidFleetException("--cache", "unknown cache '" + value + "' (expected s3 or none)");
+            default -> throw new BadInput("--cache", "unknown cache '" + value + "' (expected s3 or none)");
         };
     }
 }

@@ -1,5 +1,8 @@
 package dev.vending.fleet;
 
+import dev.vending.failure.BadInput;
+
+
 /** Desired, minimum and maximum number of runner instances. */
 public record Capacity(int desired, int min, int max) {
     /** Auto Scaling allows far more; beyond this a typo is likelier than a fleet. */
@@ -12,27 +15,27 @@ public record Capacity(int desired, int min, int max) {
         check("--min", min, LIMIT);
         check("--max", max, MAX_LIMIT);
         if (max < 1) {
-            throw new InvalidFleetException("--max", "must be at least 1");
+            throw new BadInput("--max", "must be at least 1");
         }
         if (min > max) {
-            throw new InvalidFleetException("--min", min + " is greater than --max " + max);
+            throw new BadInput("--min", min + " is greater than --max " + max);
         }
         if (desired < min || desired > max) {
-            throw new InvalidFleetException("--runners", desired + " is outside --min " + min + " .. --max " + max);
+            throw new BadInput("--runners", desired + " is outside --min " + min + " .. --max " + max);
         }
         if (desired > 0 && desired == max) {
             // CloudFormation's rolling update keeps --runners in service and needs MinInstancesInService < MaxSize
-            throw new InvalidFleetException("--max", "must be greater than --runners " + desired
+            throw new BadInput("--max", "must be greater than --runners " + desired
                     + ": rolling updates launch new runners before draining the old ones");
         }
     }
 
     private static void check(String option, int v, int limit) {
         if (v < 0) {
-            throw new InvalidFleetException(option, "must not be negative (got " + v + ")");
+            throw new BadInput(option, "must not be negative (got " + v + ")");
         }
         if (v > limit) {
-            throw new InvalidFleetException(option, v + " is more than the supported " + limit + " instances");
+            throw new BadInput(option, v + " is more than the supported " + limit + " instances");
         }
     }
 

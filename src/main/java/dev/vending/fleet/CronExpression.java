@@ -3,6 +3,8 @@ package dev.vending.fleet;
 import java.util.List;
 import java.util.Locale;
 
+import dev.vending.failure.BadInput;
+
 /**
  * Validates the five-field Unix cron format that Auto Scaling scheduled actions accept
  * ({@code minute hour day-of-month month day-of-week}), e.g. {@code 0 8 * * 1-5}.
@@ -18,11 +20,11 @@ public final class CronExpression {
     /** Returns the normalised expression (single spaces) or throws naming {@code option}. */
     public static String validate(String option, String expression) {
         if (expression == null || expression.isBlank()) {
-            throw new InvalidFleetException(option, "empty cron expression (expected 5 fields, e.g. \"0 8 * * 1-5\")");
+            throw new BadInput(option, "empty cron expression (expected 5 fields, e.g. \"0 8 * * 1-5\")");
         }
         String[] fields = expression.trim().split("\\s+");
         if (fields.length != 5) {
-            throw new InvalidFleetException(option, "cron expression '" + expression + "' has " + fields.length
+            throw new BadInput(option, "cron expression '" + expression + "' has " + fields.length
                     + " fields; expected 5 (minute hour day-of-month month day-of-week), e.g. \"0 8 * * 1-5\"");
         }
         field(option, expression, fields[0], "minute", 0, 59, null);
@@ -72,13 +74,13 @@ public final class CronExpression {
         }
         int v = Integer.parseInt(s);
         if (v < min || v > max) {
-            throw new InvalidFleetException(option, "cron expression '" + expr + "': " + what + " " + v
+            throw new BadInput(option, "cron expression '" + expr + "': " + what + " " + v
                     + " is outside " + min + ".." + max);
         }
         return v;
     }
 
-    private static InvalidFleetException bad(String option, String expr, String what, String part) {
-        return new InvalidFleetException(option, "cron expression '" + expr + "': invalid " + what + " field '" + part + "'");
+    private static BadInput bad(String option, String expr, String what, String part) {
+        return new BadInput(option, "cron expression '" + expr + "': invalid " + what + " field '" + part + "'");
     }
 }

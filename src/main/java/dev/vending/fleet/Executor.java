@@ -2,6 +2,8 @@ package dev.vending.fleet;
 
 import java.util.Locale;
 
+import dev.vending.failure.BadInput;
+
 /** GitLab Runner executor on each instance. */
 public enum Executor {
     DOCKER("docker"),
@@ -22,7 +24,7 @@ public enum Executor {
         return switch (v) {
             case "docker" -> DOCKER;
             case "shell" -> SHELL;
-            default -> throw new InvalidFleetException("--executor", "unknown executor '" + value + "' (expected docker or shell)");
+            default -> throw new BadInput("--executor", "unknown executor '" + value + "' (expected docker or shell)");
         };
     }
 }

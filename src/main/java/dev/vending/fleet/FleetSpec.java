@@ -5,6 +5,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import dev.vending.failure.BadInput;
+
 /**
  * An immutable, validated description of a runner fleet. Everything that turns flags into a
  * template goes through here, so an invalid combination cannot reach the template builder.
@@ -20,28 +22,28 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
 
     public FleetSpec {
         if (name == null || !NAME.matcher(name).matches() || name.endsWith("-")) {
-            throw new InvalidFleetException("--name", "invalid fleet name '" + name
+            throw new BadInput("--name", "invalid fleet name '" + name
                     + "' (1-28 letters, digits and '-', starting with a letter, used in stack and resource names)");
         }
         if (os == OperatingSystem.WINDOWS && arch == Arch.ARM64) {
-            throw new InvalidFleetException("--arch", "arm64 is not available for --os windows (Windows Server runs on x86_64 only)");
+            throw new BadInput("--arch", "arm64 is not available for --os windows (Windows Server runs on x86_64 only)");
         }
         if (os == OperatingSystem.WINDOWS && runner.executor() == Executor.DOCKER) {
-            throw new InvalidFleetException("--executor", "docker is not supported with --os windows; use --executor shell");
+            throw new BadInput("--executor", "docker is not supported with --os windows; use --executor shell");
         }
         if (instanceTypes == null || instanceTypes.isEmpty()) {
-            throw new InvalidFleetException("--instance-types", "must name at least one instance type");
+            throw new BadInput("--instance-types", "must name at least one instance type");
         }
         instanceTypes = List.copyOf(new LinkedHashSet<>(instanceTypes));
         if (instanceTypes.size() > MAX_INSTANCE_TYPES) {
-            throw new InvalidFleetException("--instance-types", "at most " + MAX_INSTANCE_TYPES + " types (got " + instanceTypes.size() + ")");
+            throw new BadInput("--instance-types", "at most " + MAX_INSTANCE_TYPES + " types (got " + instanceTypes.size() + ")");
         }
         if (volumeSizeGiB < minVolume(os) || volumeSizeGiB > 16_384) {
-            throw new InvalidFleetException("--volume-size", "must be between " + minVolume(os) + " and 16384 GiB for "
+            throw new BadInput("--volume-size", "must be between " + minVolume(os) + " and 16384 GiB for "
                     + os.id() + " (got " + volumeSizeGiB + ")");
         }
         if (schedule != null && schedule.runnersWhenStarted() > capacity.max()) {
-            throw new InvalidFleetException("--schedule-runners", schedule.runnersWhenStarted() + " is more than --max " + capacity.max());
+            throw new BadInput("--schedule-runners", schedule.runnersWhenStarted() + " is more than --max " + capacity.max());
         }
     }
 
@@ -129,23 +131,23 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
             // Graviton by default on Linux (the cheaper, faster choice); Windows Server is x86_64 only.
             Arch arch = this.arch != null ? this.arch : os == OperatingSystem.WINDOWS ? Arch.X86_64 : Arch.ARM64;
             if (os == OperatingSystem.WINDOWS && arch == Arch.ARM64) {
-                throw new InvalidFleetException("--arch", "arm64 is not available for --os windows (Windows Server runs on x86_64 only)");
+                throw new BadInput("--arch", "arm64 is not available for --os windows (Windows Server runs on x86_64 only)");
             }
             if (purchase.onDemandBase() > 0 && purchase.onDemandBase() > Math.max(runners, max == null ? runners : max)) {
-                throw new InvalidFleetException("--on-demand-base", purchase.onDemandBase() + " is more than the fleet's "
+                throw new BadInput("--on-demand-base", purchase.onDemandBase() + " is more than the fleet's "
                         + Math.max(runners, max == null ? runners : max) + " instances");
             }
             Schedule schedule = null;
             if (scheduleStart != null || scheduleStop != null) {
                 if (scheduleStart == null) {
-                    throw new InvalidFleetException("--schedule-start", "is required with --schedule-stop");
+                    throw new BadInput("--schedule-start", "is required with --schedule-stop");
                 }
                 if (scheduleStop == null) {
-                    throw new InvalidFleetException("--schedule-stop", "is required with --schedule-start");
+                    throw new BadInput("--schedule-stop", "is required with --schedule-start");
                 }
                 schedule = new Schedule(scheduleStart, scheduleStop, timeZone, scheduleRunners != null ? scheduleRunners : Math.max(runners, 1));
             } else if (scheduleRunners != null) {
-                throw new InvalidFleetException("--schedule-runners", "needs --schedule-start and --schedule-stop");
+                throw new BadInput("--schedule-runners", "needs --schedule-start and --schedule-stop");
             } else if (!"UTC".equals(timeZone)) {
                 // accepted but only meaningful with a schedule; still validated so typos are caught
                 new Schedule("0 0 * * *", "0 1 * * *", timeZone, 1);
@@ -164,21 +166,21 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
 
         private void checkType(String t, Arch arch) {
             if (!InstanceCatalog.isWellFormedName(t)) {
-                throw new InvalidFleetException("--instance-types", "'" + t + "' is not an instance type name (e.g. m7g.large)");
+                throw new BadInput("--instance-types", "'" + t + "' is not an instance type name (e.g. m7g.large)");
             }
             InstanceType known = InstanceCatalog.find(t).orElse(null);
             if (known == null) {
                 if (!allowUnknownTypes) {
-                    throw new InvalidFleetException("--instance-types", "unknown instance type '" + t
+                    throw new BadInput("--instance-types", "unknown instance type '" + t
                             + "'; check the name, or pass --allow-unknown-instance-types if you know it exists");
                 }
                 return;
             }
             if (known.arch() != arch) {
-                throw new InvalidFleetException("--instance-types", t + " is " + known.arch().awsName() + " but --arch is " + arch.awsName());
+                throw new BadInput("--instance-types", t + " is " + known.arch().awsName() + " but --arch is " + arch.awsName());
             }
             if (os == OperatingSystem.WINDOWS && !known.windows()) {
-                throw new InvalidFleetException("--instance-types", t + " cannot run Windows");
+                throw new BadInput("--instance-types", t + " cannot run Windows");
             }
         }
     }

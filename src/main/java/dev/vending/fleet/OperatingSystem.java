@@ -2,6 +2,8 @@ package dev.vending.fleet;
 
 import java.util.Locale;
 
+import dev.vending.failure.BadInput;
+
 /** Runner host operating system: Amazon Linux 2023 or Windows Server 2022. */
 public enum OperatingSystem {
     LINUX("linux"),
@@ -34,7 +36,7 @@ public enum OperatingSystem {
         return switch (v) {
             case "linux", "al2023", "amazonlinux" -> LINUX;
             case "windows", "win", "windows2022" -> WINDOWS;
-            default -> throw new InvalidFleetException("--os", "unknown operating system '" + value + "' (expected linux or windows)");
+            default -> throw new BadInput("--os", "unknown operating system '" + value + "' (expected linux or windows)");
         };
     }
 }

@@ -1,5 +1,8 @@
 package dev.vending.fleet;
 
+import dev.vending.failure.BadInput;
+
+
 /**
  * Spot / On-Demand split: {@code onDemandBase} instances are always On-Demand; above that,
  * {@code spotPercent} percent are Spot.
@@ -7,13 +10,13 @@ package dev.vending.fleet;
 public record Purchase(int onDemandBase, int spotPercent) {
     public Purchase {
         if (spotPercent < 0 || spotPercent > 100) {
-            throw new InvalidFleetException("--spot-percent", "must be between 0 and 100 (got " + spotPercent + ")");
+            throw new BadInput("--spot-percent", "must be between 0 and 100 (got " + spotPercent + ")");
         }
         if (onDemandBase < 0) {
-            throw new InvalidFleetException("--on-demand-base", "must not be negative (got " + onDemandBase + ")");
+            throw new BadInput("--on-demand-base", "must not be negative (got " + onDemandBase + ")");
         }
         if (onDemandBase > Capacity.LIMIT) {
-            throw new InvalidFleetException("--on-demand-base", onDemandBase + " is more than " + Capacity.LIMIT);
+            throw new BadInput("--on-demand-base", onDemandBase + " is more than " + Capacity.LIMIT);
         }
     }
 

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
+import dev.vending.failure.BadInput;
+
 /**
  * How GitLab Runner is configured on each instance.
  *
@@ -34,13 +36,13 @@ public record RunnerSettings(Executor executor, int concurrency, List<String> ta
 
     public RunnerSettings {
         if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
-            throw new InvalidFleetException("--concurrency", "must be between 1 and " + MAX_CONCURRENCY + " (got " + concurrency + ")");
+            throw new BadInput("--concurrency", "must be between 1 and " + MAX_CONCURRENCY + " (got " + concurrency + ")");
         }
         LinkedHashSet<String> unique = new LinkedHashSet<>();
         for (String t : tags) {
             String tag = t.trim();
             if (!TAG.matcher(tag).matches()) {
-                throw new InvalidFleetException("--runner-tags", "invalid tag '" + t
+                throw new BadInput("--runner-tags", "invalid tag '" + t
                         + "' (letters, digits, '_', '.', ':' and '-', up to 63 characters, starting with a letter or digit)");
             }
             unique.add(tag);
@@ -48,13 +50,13 @@ public record RunnerSettings(Executor executor, int concurrency, List<String> ta
         tags = List.copyOf(unique);
         gitlabUrl = normaliseUrl(gitlabUrl);
         if (version == null || !VERSION.matcher(version).matches()) {
-            throw new InvalidFleetException("--runner-version", "must be 'latest' or a version like 17.5.2 (got '" + version + "')");
+            throw new BadInput("--runner-version", "must be 'latest' or a version like 17.5.2 (got '" + version + "')");
         }
         if (drainSeconds < 60 || drainSeconds > MAX_DRAIN_SECONDS) {
-            throw new InvalidFleetException("--drain-timeout", "must be between 1m and 16h (got " + drainSeconds + " s)");
+            throw new BadInput("--drain-timeout", "must be between 1m and 16h (got " + drainSeconds + " s)");
         }
         if (dockerImage == null || !IMAGE.matcher(dockerImage).matches()) {
-            throw new InvalidFleetException("--docker-image", "invalid image reference '" + dockerImage + "'");
+            throw new BadInput("--docker-image", "invalid image reference '" + dockerImage + "'");
         }
     }
 
@@ -73,7 +75,7 @@ public record RunnerSettings(Executor executor, int concurrency, List<String> ta
             number = digits.charAt(i) >= '0' && digits.charAt(i) <= '9';
         }
         if (!number) {
-            throw new InvalidFleetException("--drain-timeout", "'" + value + "' is not a duration (e.g. 45m, 2h or 600)");
+            throw new BadInput("--drain-timeout", "'" + value + "' is not a duration (e.g. 45m, 2h or 600)");
         }
         return Integer.parseInt(digits) * unit;
     }
@@ -81,21 +83,21 @@ public record RunnerSettings(Executor executor, int concurrency, List<String> ta
     /** Checks an http(s) URL without quotes, spaces or credentials and drops a trailing slash. */
     public static String normaliseUrl(String url) {
         if (url == null || url.isBlank()) {
-            throw new InvalidFleetException("--gitlab-url", "must not be empty");
+            throw new BadInput("--gitlab-url", "must not be empty");
         }
         URI uri;
         try {
             uri = new URI(url.trim());
         } catch (URISyntaxException e) {
-            throw new InvalidFleetException("--gitlab-url", "'" + url + "' is not a valid URL");
+            throw new BadInput("--gitlab-url", "'" + url + "' is not a valid URL");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("https") && !scheme.equals("http")) {
-            throw new InvalidFleetException("--gitlab-url", "'" + url + "' must start with https:// or http://");
+            throw new BadInput("--gitlab-url", "'" + url + "' must start with https:// or http://");
         }
         if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null
                 || !URL_CHARS.matcher(url.trim()).matches()) {
-            throw new InvalidFleetException("--gitlab-url", "'" + url + "' must be a plain http(s) URL like https://gitlab.example.com");
+            throw new BadInput("--gitlab-url", "'" + url + "' must be a plain http(s) URL like https://gitlab.example.com");
         }
         String s = url.trim();
         while (s.endsWith("/")) {

@@ -14,9 +14,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.vending.cli.Main;
+import dev.vending.failure.BadInput;
 import dev.vending.fleet.Arch;
 import dev.vending.fleet.FleetSpec;
-import dev.vending.fleet.InvalidFleetException;
 import dev.vending.fleet.OperatingSystem;
 import dev.vending.fleet.Purchase;
 
@@ -163,6 +163,6 @@ class CostEstimateTest {
         assertTrue(!line.contains("\n"));
         FleetSpec big = FleetSpec.builder().arch(Arch.X86_64).instanceTypes(List.of("m5.2xlarge")).build();
         assertTrue(CostEstimate.line(big).startsWith("estimated cost: not available"), CostEstimate.line(big));
-        assertThrows(InvalidFleetException.class, () -> estimate(big, null));
+        assertThrows(BadInput.class, () -> estimate(big, null));
     }
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-import dev.vending.fleet.InvalidFleetException;
+import dev.vending.failure.BadInput;
 import dev.vending.fleet.Schedule;
 
 class WeeklyHoursTest {
@@ -47,7 +47,7 @@ class WeeklyHoursTest {
     void refusesWhatItCannotCount() {
         for (String[] s : new String[][] {{"0 8-9 * * 1-5", "0 18 * * 1-5"}, {"*/15 8 * * *", "0 18 * * *"},
                 {"0 8 1 * *", "0 18 1 * *"}, {"0 8 * * 1-5/2", "0 18 * * 1-5"}, {"0 8 * * 1", "0 8 * * 1-5"}}) {
-            InvalidFleetException e = assertThrows(InvalidFleetException.class, () -> hours(s[0], s[1]), String.join(" / ", s));
+            BadInput e = assertThrows(BadInput.class, () -> hours(s[0], s[1]), String.join(" / ", s));
             assertTrue(e.line().contains("--hours-per-week"), e.line());
         }
     }

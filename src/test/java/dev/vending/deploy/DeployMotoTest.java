@@ -30,6 +30,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 
+import dev.vending.failure.BadInput;
+
 /** deploy, status and destroy in-process against a real moto server. */
 class DeployMotoTest {
     @RegisterExtension

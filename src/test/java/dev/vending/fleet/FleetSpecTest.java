@@ -12,10 +12,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import dev.vending.failure.BadInput;
+
 class FleetSpecTest {
 
     private static String optionOf(Runnable r) {
-        return assertThrows(InvalidFleetException.class, r::run).option();
+        return assertThrows(BadInput.class, r::run).option();
     }
 
     @Test
@@ -156,7 +158,7 @@ class FleetSpecTest {
         }
         for (String bad : List.of("", "0 8 * *", "0 8 * * 1-5 2026", "60 8 * * *", "0 8 32 * *", "0 8 * 13 *", "0 8 * * 8",
                 "a b c d e", "5-1 * * * *", "*/0 * * * *")) {
-            assertThrows(InvalidFleetException.class, () -> CronExpression.validate("--schedule-start", bad), bad);
+            assertThrows(BadInput.class, () -> CronExpression.validate("--schedule-start", bad), bad);
         }
     }
 
