@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -23,6 +24,7 @@ import dev.vending.fleet.FleetSpec;
 import dev.vending.fleet.OperatingSystem;
 
 /** shellcheck on every rendered Linux user data script and on the scripts the bootstrap installs. */
+@Tag("slow")
 class ShellcheckTest {
     @TempDir
     static Path dir;
