@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -47,10 +47,10 @@ public final class Bootstrap {
      * {@code deployTime} maps a placeholder name to Fn::Sub text such as {@code ${Concurrency}}
      * (the full template's parameters, whose AllowedPattern keeps quotes out).
      */
-    public static RenderedScript render(FleetSpec spec, Map<String, String> deployTime) {
+    public static RenderedScript render(FleetSpec spec, Map<Placeholder, String> deployTime) {
         String ext = spec.os() == OperatingSystem.WINDOWS ? "ps1" : "sh";
         String base = spec.os() == OperatingSystem.WINDOWS ? "windows" : "linux";
-        Map<String, String> values = new LinkedHashMap<>();
+        Map<Placeholder, String> values = new EnumMap<>(Placeholder.class);
         // The header goes through Fn::Sub: a literal "${" must reach the instance as written
         // ("${!" is Sub's escape), so no fleet value can ever become a template reference.
         values(spec).forEach((k, v) -> values.put(k, v.replace("${", "${!")));
@@ -64,21 +64,21 @@ public final class Bootstrap {
         return new RenderedScript(spec.os(), header, body);
     }
 
-    /** Generate-time values, by placeholder name. */
-    static Map<String, String> values(FleetSpec spec) {
-        Map<String, String> v = new LinkedHashMap<>();
-        v.put("FLEET_NAME", spec.name());
-        v.put("EXECUTOR", spec.runner().executor().id());
-        v.put("CONCURRENCY", Integer.toString(spec.runner().concurrency()));
-        v.put("RUNNER_VERSION", spec.runner().version());
-        v.put("ARCH", spec.arch().goName());
-        v.put("USER_TAGS", String.join(",", spec.runner().tags()));
+    /** Generate-time values, by placeholder. */
+    static Map<Placeholder, String> values(FleetSpec spec) {
+        Map<Placeholder, String> v = new EnumMap<>(Placeholder.class);
+        v.put(Placeholder.FLEET_NAME, spec.name());
+        v.put(Placeholder.EXECUTOR, spec.runner().executor().id());
+        v.put(Placeholder.CONCURRENCY, Integer.toString(spec.runner().concurrency()));
+        v.put(Placeholder.RUNNER_VERSION, spec.runner().version());
+        v.put(Placeholder.ARCH, spec.arch().goName());
+        v.put(Placeholder.USER_TAGS, String.join(",", spec.runner().tags()));
         // computetype-* is decided on the instance from IMDS; the rest is fixed by the spec
-        v.put("FIXED_TAGS", String.join(",", spec.runnerTags(false).subList(1, 4)));
-        v.put("DOCKER_IMAGE", spec.runner().dockerImage());
-        v.put("DOCKER_PRIVILEGED", Boolean.toString(spec.runner().privileged()));
-        v.put("CACHE", spec.cache() == CacheMode.S3 ? "s3" : "none");
-        v.put("DRAIN_LIMIT", Integer.toString(spec.runner().drainSeconds()));
+        v.put(Placeholder.FIXED_TAGS, String.join(",", spec.runnerTags(false).subList(1, 4)));
+        v.put(Placeholder.DOCKER_IMAGE, spec.runner().dockerImage());
+        v.put(Placeholder.DOCKER_PRIVILEGED, Boolean.toString(spec.runner().privileged()));
+        v.put(Placeholder.CACHE, spec.cache() == CacheMode.S3 ? "s3" : "none");
+        v.put(Placeholder.DRAIN_LIMIT, Integer.toString(spec.runner().drainSeconds()));
         return v;
     }
 
@@ -123,17 +123,25 @@ public final class Bootstrap {
         return out.toString();
     }
 
-    static String fill(String text, Map<String, String> values, OperatingSystem os) {
+    static String fill(String text, Map<Placeholder, String> values, OperatingSystem os) {
         return markers(text, token -> {
             if (!isPlaceholderName(token)) {
                 return null;
             }
-            String value = values.get(token);
+            String value = values.get(placeholder(token));
             if (value == null) {
                 throw new IllegalStateException("bootstrap placeholder @@" + token + "@@ has no value");
             }
             return quote(value, os);
         });
+    }
+
+    private static Placeholder placeholder(String token) {
+        try {
+            return Placeholder.valueOf(token);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("bootstrap placeholder @@" + token + "@@ is not a Placeholder");
+        }
     }
 
     private static boolean isPlaceholderName(String token) {

@@ -118,7 +118,7 @@ public final class FleetTemplate {
                         + "Point it at your own parameter to pin an image.")
                 .defaultValue(spec.os().amiParameter(spec.arch())));
 
-        Knobs k = allParameters ? Knobs.parameters(t, spec) : Knobs.fixed(spec);
+        FleetValues k = allParameters ? FleetValues.parameters(t, spec) : FleetValues.fixed(spec);
 
         Condition createSecret = t.add(new Condition("CreateTokenSecret",
                 Fn.equalTo(Fn.ref(tokenParam), "")));
@@ -209,7 +209,7 @@ public final class FleetTemplate {
         t.add(asg);
 
         if (k.schedule() != null) {
-            Knobs.ScheduleValues s = k.schedule();
+            FleetValues.ScheduleValues s = k.schedule();
             t.add(new ScheduledAction("ScheduledStart").autoScalingGroupName(Fn.ref(asg))
                     .desiredCapacity(s.runners()).recurrence(s.start()).timeZone(s.timeZone())).onlyIf(s.condition());
             t.add(new ScheduledAction("ScheduledStop").autoScalingGroupName(Fn.ref(asg))
@@ -297,7 +297,7 @@ public final class FleetTemplate {
         return role;
     }
 
-    private static Intrinsic userData(FleetSpec spec, Knobs k, Condition createSecret, Parameter tokenParam, Secret secret,
+    private static Intrinsic userData(FleetSpec spec, FleetValues k, Condition createSecret, Parameter tokenParam, Secret secret,
             LogGroup logs, S3Bucket cache) {
         RenderedScript script = Bootstrap.render(spec, k.bootstrapPlaceholders());
         Map<String, Object> vars = new LinkedHashMap<>();

@@ -48,7 +48,7 @@ class PowerShellSyntaxTest {
             if (spec.os() != OperatingSystem.WINDOWS) {
                 continue;
             }
-            for (Map<String, String> deployTime : List.of(Map.<String, String>of(), Map.of("CONCURRENCY", "${Concurrency}"))) {
+            for (Map<Placeholder, String> deployTime : List.of(Map.<Placeholder, String>of(), Map.of(Placeholder.CONCURRENCY, "${Concurrency}"))) {
                 RenderedScript script = Bootstrap.render(spec, deployTime);
                 Map<String, String> runtime = new java.util.LinkedHashMap<>(Scripts.runtime(spec));
                 runtime.put("Concurrency", "8");
