@@ -1,6 +1,5 @@
 package dev.vending.fleet;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -55,19 +54,9 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
         return os == OperatingSystem.WINDOWS ? 100 : 40;
     }
 
-    /** Tags every runner of this fleet registers with, in .gitlab-ci.yml order: computed ones, then the user's. */
-    public List<String> runnerTags(boolean spotInstance) {
-        List<String> tags = new ArrayList<>();
-        tags.add(spotInstance ? "computetype-spot" : "computetype-ondemand");
-        tags.add("os-" + os.id());
-        tags.add("arch-" + arch.awsName());
-        tags.add("glexecutor-" + runner.executor().id());
-        for (String t : runner.tags()) {
-            if (!tags.contains(t)) {
-                tags.add(t);
-            }
-        }
-        return tags;
+    /** The tags every runner of this fleet registers with. */
+    public RunnerTags runnerTags() {
+        return RunnerTags.of(this);
     }
 
     public static Builder builder() {

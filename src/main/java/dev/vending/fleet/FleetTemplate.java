@@ -14,16 +14,16 @@ import dev.vending.cfn.Output;
 import dev.vending.cfn.Parameter;
 import dev.vending.cfn.Rule;
 import dev.vending.cfn.Template;
-import dev.vending.cfn.resource.AutoScalingGroup;
 import dev.vending.cfn.resource.AutoScalingGroup.InstancesDistribution;
 import dev.vending.cfn.resource.AutoScalingGroup.LifecycleHookSpecification;
 import dev.vending.cfn.resource.AutoScalingGroup.MixedInstancesPolicy;
+import dev.vending.cfn.resource.AutoScalingGroup;
 import dev.vending.cfn.resource.IamRole;
 import dev.vending.cfn.resource.InstanceProfile;
 import dev.vending.cfn.resource.LaunchTemplate;
 import dev.vending.cfn.resource.LogGroup;
-import dev.vending.cfn.resource.PolicyDocument;
 import dev.vending.cfn.resource.PolicyDocument.Statement;
+import dev.vending.cfn.resource.PolicyDocument;
 import dev.vending.cfn.resource.S3Bucket;
 import dev.vending.cfn.resource.S3BucketPolicy;
 import dev.vending.cfn.resource.ScheduledAction;
@@ -231,21 +231,6 @@ public final class FleetTemplate {
         return "${AWS::StackName}-runners";
     }
 
-    static List<String> tagsForOutput(FleetSpec spec) {
-        List<String> tags = new ArrayList<>();
-        if (spec.purchase().usesSpot()) {
-            tags.addAll(spec.runnerTags(true));
-        }
-        if (!spec.purchase().allSpotOnly()) {
-            for (String tag : spec.runnerTags(false)) {
-                if (!tags.contains(tag)) {
-                    tags.add(tag);
-                }
-            }
-        }
-        return tags;
-    }
-
     private static String fullDescription(FleetSpec spec) {
         return "vending GitLab Runner fleet, full template: " + spec.os().id() + " " + spec.arch().awsName()
                 + "; every option is a parameter (instance types, Spot share, executor, concurrency, schedule, cache)";
@@ -299,7 +284,7 @@ public final class FleetTemplate {
 
     private static Intrinsic userData(FleetSpec spec, FleetValues k, Condition createSecret, Parameter tokenParam, Secret secret,
             LogGroup logs, S3Bucket cache) {
-        RenderedScript script = Bootstrap.render(spec, k.bootstrapPlaceholders());
+        RenderedScript script = BootstrapValues.render(spec, k.bootstrapPlaceholders());
         Map<String, Object> vars = new LinkedHashMap<>();
         vars.put("GitLabUrl", Fn.ref(P_GITLAB_URL));
         vars.put("TokenSource", Fn.ifThen(createSecret, Fn.sub("secretsmanager:${" + secret.logicalId() + "}"),

@@ -45,8 +45,8 @@ record FleetValues(List<?> instanceTypes, CfnValue onDemandBase, CfnValue onDema
                 CfnValue.of(spec.runner().executor() == Executor.DOCKER ? 2 : 1), CfnValue.of(spec.volumeSizeGiB()), null,
                 s == null ? null : new ScheduleValues(CfnValue.of(s.startCron()), CfnValue.of(s.stopCron()),
                         CfnValue.of(s.timeZone()), CfnValue.of(s.runnersWhenStarted()), null),
-                Map.of(), CfnValue.of(String.join(",", spec.runnerTags(p.allSpotOnly()))),
-                CfnValue.of(String.join(",", FleetTemplate.tagsForOutput(spec))));
+                Map.of(), CfnValue.of(String.join(",", spec.runnerTags().onInstance(p.allSpotOnly()))),
+                CfnValue.of(String.join(",", spec.runnerTags().anyInstance(p))));
     }
 
     static FleetValues parameters(Template t, FleetSpec spec) {
@@ -87,7 +87,7 @@ record FleetValues(List<?> instanceTypes, CfnValue onDemandBase, CfnValue onDema
             t.add(Parameter.string("DockerPrivileged").group(gRunner).label("Privileged job containers (docker-in-docker)")
                     .defaultValue(Boolean.toString(spec.runner().privileged())).allowedValues(List.of("false", "true")));
             placeholders.put(Placeholder.DOCKER_PRIVILEGED, "${DockerPrivileged}");
-            placeholders.put(Placeholder.FIXED_TAGS, "os-" + spec.os().id() + ",arch-" + spec.arch().awsName() + ",glexecutor-${Executor}");
+            placeholders.put(Placeholder.FIXED_TAGS, String.join(",", RunnerTags.fixed(spec.os(), spec.arch(), "${Executor}")));
         }
 
         List<Object> types = new ArrayList<>();
@@ -134,15 +134,15 @@ record FleetValues(List<?> instanceTypes, CfnValue onDemandBase, CfnValue onDema
         Condition hasSchedule = t.add(new Condition("HasSchedule", Fn.and(Fn.not(Fn.equalTo(Fn.ref("ScheduleStart"), "")),
                 Fn.not(Fn.equalTo(Fn.ref("ScheduleStop"), "")))));
 
-        String fixed = "os-" + spec.os().id() + ",arch-" + spec.arch().awsName() + ",glexecutor-"
-                + (executor == null ? spec.runner().executor().id() : "${Executor}");
+        String fixed = String.join(",", RunnerTags.fixed(spec.os(), spec.arch(),
+                executor == null ? spec.runner().executor().id() : "${Executor}"));
         Object fixedTags = fixed.contains("${") ? Fn.sub(fixed) : fixed;
         Intrinsic extra = Fn.ifThen(t.add(new Condition("HasRunnerTags", Fn.not(Fn.equalTo(Fn.ref(userTags), "")))),
                 Fn.sub(",${RunnerTags}"), "");
-        Intrinsic instanceTags = Fn.join("", List.of(Fn.ifThen(allSpot, "computetype-spot,", "computetype-ondemand,"),
+        Intrinsic instanceTags = Fn.join("", List.of(Fn.ifThen(allSpot, RunnerTags.SPOT + ",", RunnerTags.ON_DEMAND + ","),
                 fixedTags, extra));
-        Intrinsic outputTags = Fn.join("", List.of(Fn.ifThen(allSpot, "computetype-spot,",
-                Fn.ifThen(usesSpot, "computetype-spot,computetype-ondemand,", "computetype-ondemand,")), fixedTags, extra));
+        Intrinsic outputTags = Fn.join("", List.of(Fn.ifThen(allSpot, RunnerTags.SPOT + ",",
+                Fn.ifThen(usesSpot, RunnerTags.SPOT + "," + RunnerTags.ON_DEMAND + ",", RunnerTags.ON_DEMAND + ",")), fixedTags, extra));
         CfnValue hopLimit = executor == null ? CfnValue.of(1) : Fn.ifThen(t.add(new Condition("DockerExecutor",
                 Fn.equalTo(Fn.ref(executor), "docker"))), 2, 1);
         return new FleetValues(types, Fn.ref("OnDemandBaseCapacity"), new Intrinsic("Fn::Sub",

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.vending.fleet.BootstrapValues;
 import dev.vending.fleet.FleetSpec;
 import dev.vending.fleet.OperatingSystem;
 
@@ -49,7 +50,7 @@ class PowerShellSyntaxTest {
                 continue;
             }
             for (Map<Placeholder, String> deployTime : List.of(Map.<Placeholder, String>of(), Map.of(Placeholder.CONCURRENCY, "${Concurrency}"))) {
-                RenderedScript script = Bootstrap.render(spec, deployTime);
+                RenderedScript script = BootstrapValues.render(spec, deployTime);
                 Map<String, String> runtime = new java.util.LinkedHashMap<>(Scripts.runtime(spec));
                 runtime.put("Concurrency", "8");
                 String text = script.resolve(runtime);

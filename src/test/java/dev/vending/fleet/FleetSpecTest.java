@@ -76,8 +76,8 @@ class FleetSpecTest {
     @Test
     void runnerTagsStartWithComputedOnesThenTheUsers() {
         FleetSpec s = FleetSpec.builder().tags(List.of("big", "os-linux", "big")).build();
-        assertEquals(List.of("computetype-spot", "os-linux", "arch-arm64", "glexecutor-docker", "big"), s.runnerTags(true));
-        assertEquals("computetype-ondemand", s.runnerTags(false).get(0));
+        assertEquals(List.of("computetype-spot", "os-linux", "arch-arm64", "glexecutor-docker", "big"), s.runnerTags().onInstance(true));
+        assertEquals("computetype-ondemand", s.runnerTags().onInstance(false).get(0));
     }
 
     @Test
