@@ -145,7 +145,7 @@ public final class EasyButtons {
                     .append(" | ").append(f.capacity().desired())
                     .append(" | ").append(String.join(", ", f.instanceTypes()))
                     .append(" | ").append(f.schedule() == null ? "always on"
-                            : "`" + f.schedule().startCron() + "` to `" + f.schedule().stopCron() + "` " + f.schedule().timeZone())
+                            : "`" + f.schedule().start().text() + "` to `" + f.schedule().stop().text() + "` " + f.schedule().timeZone())
                     .append(" | ").append(cost[0]).append(" | ").append(cost[1])
                     .append(" | [Launch](").append(quickCreateLink(s, base, region)).append(')')
                     .append(" | [").append(s.templateFile()).append("](").append(s.templateFile()).append(") |\n");
