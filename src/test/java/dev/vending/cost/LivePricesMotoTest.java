@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,6 +23,7 @@ import dev.vending.deploy.MotoServer;
  * points it there, so the whole path (credentials, request, paging, averaging) runs. moto's Spot
  * prices are placeholders (0.00001), which is exactly what makes them recognisable here.
  */
+@Tag("slow")
 class LivePricesMotoTest {
     @RegisterExtension
     static MotoServer moto = new MotoServer();
