@@ -25,7 +25,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output-file"}, paramLabel = "FILE", description = "Write the template here (atomically) instead of stdout.")
     Path output;
 
-    @Option(names = "--format", paramLabel = "FORMAT", description = "yaml or json (default: ${DEFAULT-VALUE}).", defaultValue = "yaml")
+    @Option(names = "--format", paramLabel = "FORMAT", completionCandidates = Completions.TemplateFormats.class, description = "yaml or json (default: ${DEFAULT-VALUE}).", defaultValue = "yaml")
     String format;
 
     @Option(names = "--all-parameters", description = "The full template: every option CloudFormation can take at deploy time "
