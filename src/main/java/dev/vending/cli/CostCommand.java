@@ -24,8 +24,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vending cost}: what a fleet costs per week and year, and what it saves against an always-on On-Demand runner. */
 @Command(name = "cost", mixinStandardHelpOptions = true,
-        description = {"Estimate a fleet's cost per week and year at On-Demand and Spot prices, against an always-on",
-                "On-Demand x86 baseline, with the savings from schedule, instance type, arm64 and Spot (docs/cost.md)."})
+        description = "Estimate a fleet's cost per week and year at On-Demand and Spot prices, against an always-on "
+                + "On-Demand x86 baseline, with the savings from schedule, instance type, arm64 and Spot (docs/cost.md).")
 public final class CostCommand implements Callable<Integer> {
 
     @Mixin
