@@ -52,7 +52,8 @@ public record Deployer(AwsSettings settings, DeployContext context, DeployView v
                     + "give it with --token-file or " + RunnerToken.ENV + " (vending stores it as an SSM SecureString)");
         }
         try (Clients clients = new Clients(settings, context)) {
-            return new Run(req, token, clients).deploy();
+            Run run = new Run(req, token, clients);
+            return run.deploy();
         } catch (SdkException e) {
             throw AwsFailures.of("deploy " + req.stackName(), e);
         }
@@ -74,6 +75,17 @@ public record Deployer(AwsSettings settings, DeployContext context, DeployView v
             this.name = req.stackName();
             this.token = token;
             this.clients = clients;
+            List<Clients.Service> needed = new ArrayList<>(List.of(Clients.Service.CLOUDFORMATION));
+            if (usesTokenParameter()) {
+                needed.add(Clients.Service.SSM);
+            }
+            if (needsNetworkLookup()) {
+                needed.add(Clients.Service.EC2);
+            }
+            if (!t.inline()) {
+                needed.add(Clients.Service.S3);
+            }
+            clients.prepare(needed.toArray(Clients.Service[]::new));
             this.cfn = new CloudFormationApi(clients.cfn());
             this.watch = new StackWatch(cfn, view, context, clients.region);
         }
