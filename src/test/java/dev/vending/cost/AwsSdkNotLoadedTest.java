@@ -51,7 +51,7 @@ class AwsSdkNotLoadedTest {
     @Test
     void defaultCostPathAndGenerateDoNotLoadTheSdk() throws Exception {
         assertTrue(System.getProperty("java.class.path").contains(File.pathSeparator), "needs the test class path");
-        for (String[] args : List.of(new String[] {"cost", "--spot"}, new String[] {"cost", "--format", "json"},
+        for (String[] args : List.of(new String[] {"cost", "--spot"}, new String[] {"cost", "--format", "json"}, new String[] {"cost", "--output", "json"},
                 new String[] {"generate", "--spot"}, new String[] {"generate", "--os", "windows", "--format", "json"},
                 new String[] {"--help"})) {
             String loaded = classesLoaded(args);

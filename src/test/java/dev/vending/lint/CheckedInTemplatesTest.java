@@ -60,8 +60,7 @@ class CheckedInTemplatesTest {
         for (List<String> row : FULL) {
             files.add(project().resolve("templates").resolve(row.get(0)));
         }
-        EasyButtons.Result r = EasyButtons.render(EasyButtons.DEFAULT_BASE_URL, "us-east-1", "easybuttons/");
-        for (var f : r.files().entrySet()) {
+        for (var f : EasyButtons.render(EasyButtons.DEFAULT_BASE_URL, "us-east-1", "easybuttons/").entrySet()) {
             if (f.getKey().endsWith(".yaml")) {
                 Path p = dir.resolve(f.getKey());
                 Files.writeString(p, f.getValue(), StandardCharsets.UTF_8);
