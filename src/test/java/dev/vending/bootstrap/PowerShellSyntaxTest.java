@@ -14,9 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.vending.fleet.BootstrapValues;
 import dev.vending.fleet.FleetSpec;
 import dev.vending.fleet.OperatingSystem;
 
@@ -25,6 +27,7 @@ import dev.vending.fleet.OperatingSystem;
  * parsed by the tree-sitter PowerShell grammar (node + WebAssembly). .ci/run installs the two npm
  * packages into .tools/ps-syntax; without them the test skips, except under CI where it fails.
  */
+@Tag("slow")
 class PowerShellSyntaxTest {
     static final String INSTALL = "npm install --prefix .tools/ps-syntax --no-audit --no-fund --ignore-scripts "
             + "tree-sitter-powershell@0.26.4 web-tree-sitter@0.25.10";
@@ -48,8 +51,8 @@ class PowerShellSyntaxTest {
             if (spec.os() != OperatingSystem.WINDOWS) {
                 continue;
             }
-            for (Map<String, String> deployTime : List.of(Map.<String, String>of(), Map.of("CONCURRENCY", "${Concurrency}"))) {
-                RenderedScript script = Bootstrap.render(spec, deployTime);
+            for (Map<Placeholder, String> deployTime : List.of(Map.<Placeholder, String>of(), Map.of(Placeholder.CONCURRENCY, "${Concurrency}"))) {
+                RenderedScript script = BootstrapValues.render(spec, deployTime);
                 Map<String, String> runtime = new java.util.LinkedHashMap<>(Scripts.runtime(spec));
                 runtime.put("Concurrency", "8");
                 String text = script.resolve(runtime);

@@ -12,12 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The AWS SDK must not load unless --live-prices is given: runs the CLI in a fresh JVM with
  * -verbose:class and looks for SDK classes.
  */
+@Tag("slow")
 class AwsSdkNotLoadedTest {
 
     static String classesLoaded(String... args) throws Exception {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +27,7 @@ import dev.vending.deploy.MotoServer;
  * --profile; so the whole path (credentials, request, paging, averaging) runs. moto's Spot
  * prices are placeholders (0.00001), which is exactly what makes them recognisable here.
  */
+@Tag("slow")
 class LivePricesMotoTest {
     @RegisterExtension
     static MotoServer moto = new MotoServer();

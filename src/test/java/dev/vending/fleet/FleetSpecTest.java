@@ -68,16 +68,36 @@ class FleetSpecTest {
 
     @Test
     void windowsDefaultsToX86ShellLargerDisk() {
-        FleetSpec s = FleetSpec.builder().os(OperatingSystem.WINDOWS).executor(Executor.SHELL).build();
+        FleetSpec s = FleetSpec.builder().os(OperatingSystem.WINDOWS).build();
         assertEquals(Arch.X86_64, s.arch());
+        assertEquals(Executor.SHELL, s.runner().executor());
         assertEquals(100, s.volumeSizeGiB());
+        FleetSpec linux = FleetSpec.builder().build();
+        assertEquals(Arch.ARM64, linux.arch());
+        assertEquals(Executor.DOCKER, linux.runner().executor());
+        assertEquals(40, linux.volumeSizeGiB());
+    }
+
+    @Test
+    void purchaseFlagsGiveOneSplit() {
+        assertEquals(Purchase.allOnDemand(), Purchase.fromFlags(false, false, null, null));
+        assertEquals(Purchase.allOnDemand(), Purchase.fromFlags(false, true, null, null));
+        assertEquals(Purchase.allSpot(), Purchase.fromFlags(true, false, null, null));
+        assertEquals(Purchase.allSpot(), Purchase.fromFlags(true, false, 100, 0));
+        assertEquals(new Purchase(0, 70), Purchase.fromFlags(false, false, 70, null));
+        assertEquals(new Purchase(2, 100), Purchase.fromFlags(false, false, null, 2));
+        assertEquals(new Purchase(2, 0), Purchase.fromFlags(false, true, null, 2));
+        assertEquals("--spot", optionOf(() -> Purchase.fromFlags(true, true, null, null)));
+        assertEquals("--spot", optionOf(() -> Purchase.fromFlags(true, false, 50, null)));
+        assertEquals("--spot", optionOf(() -> Purchase.fromFlags(true, false, null, 1)));
+        assertEquals("--on-demand", optionOf(() -> Purchase.fromFlags(false, true, 50, null)));
     }
 
     @Test
     void runnerTagsStartWithComputedOnesThenTheUsers() {
         FleetSpec s = FleetSpec.builder().tags(List.of("big", "os-linux", "big")).build();
-        assertEquals(List.of("computetype-spot", "os-linux", "arch-arm64", "glexecutor-docker", "big"), s.runnerTags(true));
-        assertEquals("computetype-ondemand", s.runnerTags(false).get(0));
+        assertEquals(List.of("computetype-spot", "os-linux", "arch-arm64", "glexecutor-docker", "big"), s.runnerTags().onInstance(true));
+        assertEquals("computetype-ondemand", s.runnerTags().onInstance(false).get(0));
     }
 
     @Test
@@ -112,7 +132,7 @@ class FleetSpecTest {
         assertEquals("--max", optionOf(() -> FleetSpec.builder().runners(3).max(3).build()));
         assertEquals("--max", optionOf(() -> FleetSpec.builder().max(Capacity.MAX_LIMIT + 1).build()));
         assertEquals("--arch", optionOf(() -> FleetSpec.builder().os(OperatingSystem.WINDOWS).arch(Arch.ARM64).build()));
-        assertEquals("--executor", optionOf(() -> FleetSpec.builder().os(OperatingSystem.WINDOWS).build()));
+        assertEquals("--executor", optionOf(() -> FleetSpec.builder().os(OperatingSystem.WINDOWS).executor(Executor.DOCKER).build()));
         assertEquals("--instance-types", optionOf(() -> FleetSpec.builder().arch(Arch.ARM64).instanceTypes(List.of("m5.large")).build()));
         assertEquals("--instance-types", optionOf(() -> FleetSpec.builder().instanceTypes(List.of("z9.huge")).build()));
         assertEquals("--instance-types", optionOf(() -> FleetSpec.builder().instanceTypes(List.of("not a type")).build()));
@@ -152,13 +172,29 @@ class FleetSpecTest {
     }
 
     @Test
+    void cronKnowsWhenInTheWeekItFires() {
+        int monday8 = (24 + 8) * 60;
+        assertEquals(new java.util.TreeSet<>(List.of(monday8, monday8 + 15, monday8 + 30, monday8 + 45)),
+                CronExpression.parse("--schedule-start", "*/15 8 * * 1").minutesOfWeek());
+        // 7 and 0 are both Sunday; a step from a single value runs to the end of the field
+        assertEquals(List.of(0, 2 * 24 * 60, 4 * 24 * 60, 6 * 24 * 60),
+                List.copyOf(CronExpression.parse("--schedule-start", "0 0 * * 0/2").minutesOfWeek()));
+        assertEquals(List.of(0, 6 * 24 * 60), List.copyOf(CronExpression.parse("--schedule-start", "0 0 * * 6-7").minutesOfWeek()));
+        assertEquals(5, CronExpression.parse("--schedule-start", "0 9 * * MON-FRI").minutesOfWeek().size());
+        assertEquals(3, CronExpression.parse("--schedule-start", "0 9 * * 1-5/2").minutesOfWeek().size());
+        assertFalse(CronExpression.parse("--schedule-start", "0 9 1 * *").weekly());
+        assertFalse(CronExpression.parse("--schedule-start", "0 9 * JAN *").weekly());
+    }
+
+    @Test
     void cronAcceptsTheAutoScalingFormsAndRejectsOthers() {
         for (String ok : List.of("0 8 * * 1-5", "*/15 6-20 * * MON-FRI", "30 7 1,15 JAN-JUN *", "0 0 * * 0", "0 0 * * 7")) {
-            assertEquals(ok, CronExpression.validate("--schedule-start", ok));
+            assertEquals(ok, CronExpression.parse("--schedule-start", ok).text());
         }
+        assertEquals("0 8 * * 1-5", CronExpression.parse("--schedule-start", "  0  8 * *\t1-5 ").text());
         for (String bad : List.of("", "0 8 * *", "0 8 * * 1-5 2026", "60 8 * * *", "0 8 32 * *", "0 8 * 13 *", "0 8 * * 8",
                 "a b c d e", "5-1 * * * *", "*/0 * * * *")) {
-            assertThrows(BadInput.class, () -> CronExpression.validate("--schedule-start", bad), bad);
+            assertThrows(BadInput.class, () -> CronExpression.parse("--schedule-start", bad), bad);
         }
     }
 
