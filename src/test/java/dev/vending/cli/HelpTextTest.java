@@ -101,7 +101,9 @@ class HelpTextTest {
         }
         assertTrue(helps.get("generate").indexOf("--runners=N") > helps.get("generate").indexOf("\nCapacity:\n"));
         assertTrue(helps.get("generate").indexOf("--runners=N") < helps.get("generate").indexOf("\nSchedule:\n"));
-        assertTrue(helps.get("status").contains("\nOptions:\n"), "few options: one list");
+        for (String few : List.of("status", "destroy", "easybuttons")) {
+            assertTrue(helps.get(few).contains("\nOptions:\n"), few + ": few options, one list");
+        }
     }
 
     @Test
