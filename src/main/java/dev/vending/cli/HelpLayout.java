@@ -22,7 +22,7 @@ import picocli.CommandLine.Model.UsageMessageSpec;
  */
 final class HelpLayout implements IHelpSectionRenderer {
     /** Commands with more options than this show them in groups. */
-    static final int GROUP_ABOVE = 8;
+    static final int GROUP_ABOVE = 12;
     private static final int INDENT = 2;
     private static final int SHORT_COLUMN = 4; // "-o, "
     private static final int LONG_COLUMN_MAX = 22;
