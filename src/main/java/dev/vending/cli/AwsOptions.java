@@ -26,7 +26,7 @@ public final class AwsOptions {
     @Option(names = "--endpoint-url", paramLabel = "URL", description = "Send all AWS calls to this endpoint (LocalStack, moto, a VPC endpoint).")
     String endpointUrl;
 
-    @Option(names = "--output", paramLabel = "FORMAT", description = "text or json: one JSON document on stdout, no prompts or colours (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--output", paramLabel = "FORMAT", completionCandidates = Completions.Output.class, description = "text or json: one JSON document on stdout, no prompts or colours (default: ${DEFAULT-VALUE}).",
             defaultValue = "text")
     String output;
 
