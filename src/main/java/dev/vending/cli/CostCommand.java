@@ -98,6 +98,9 @@ public final class CostCommand implements Callable<Integer> {
         }
         CostInputs inputs = new CostInputs(region, hoursPerWeek, price, spot, armFactor, baselineType, spotFrom);
         CostReport report = CostEstimate.estimate(fleetSpec, inputs, PriceTable.bundled());
+        if (format != null) { // once every check has passed: bad input stays one line
+            spec.commandLine().getErr().println("warning: --format is the old name of --output; it still works, but use --output");
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(json(report));
@@ -115,11 +118,12 @@ public final class CostCommand implements Callable<Integer> {
         }
         String flag = output != null || format == null ? "--output" : "--format";
         String value = output != null ? output : format != null ? format : "text";
-        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+        boolean json = switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "text" -> false;
             case "json" -> true;
             default -> throw new BadInput(flag, "unknown format '" + value + "' (expected text or json)");
         };
+        return json;
     }
 
     static String json(CostReport report) {
