@@ -118,12 +118,11 @@ public final class CostCommand implements Callable<Integer> {
         }
         String flag = output != null || format == null ? "--output" : "--format";
         String value = output != null ? output : format != null ? format : "text";
-        boolean json = switch (value.trim().toLowerCase(Locale.ROOT)) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "text" -> false;
             case "json" -> true;
             default -> throw new BadInput(flag, "unknown format '" + value + "' (expected text or json)");
         };
-        return json;
     }
 
     static String json(CostReport report) {
