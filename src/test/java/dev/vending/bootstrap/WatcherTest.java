@@ -47,6 +47,7 @@ class WatcherTest {
             + Bootstrap.TERMINATE_HOOK + " --instance-id " + INSTANCE;
     private static final String TOKEN = "glrt-fleet-token";
     private static final String SYSTEM_ID = "s_0a1b2c3d4e5f";
+    private static final String OTHER_SYSTEM_ID = "s_9f8e7d6c5b4a";
     private static final String STOP = "gitlab-runner stop";
     private static final String ABORT = "systemctl kill --kill-whom=main --signal=SIGTERM gitlab-runner.service";
     private static final String MANAGER_DELETED = "gitlab DELETE /api/v4/runners/managers " + SYSTEM_ID;
@@ -212,6 +213,19 @@ class WatcherTest {
         return job;
     }
 
+    /** A second machine of the same fleet (same glrt- token), as its runner's verify call registers it. */
+    private void otherMachineVerifies() throws IOException, InterruptedException {
+        String body = "{\"info\":{\"name\":\"gitlab-runner\"},\"token\":\"" + TOKEN + "\",\"system_id\":\""
+                + OTHER_SYSTEM_ID + "\"}";
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(gitlab.url() + "/api/v4/runners/verify"))
+                        .header("Content-Type", "application/json").header("RUNNER-TOKEN", TOKEN)
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(List.of(SYSTEM_ID, OTHER_SYSTEM_ID), gitlab.managers(TOKEN));
+    }
+
     private static String finished(FakeGitLab.Job job, String stateAndReason) {
         return "gitlab PUT /api/v4/jobs/" + job.id + " " + stateAndReason;
     }
@@ -294,6 +308,7 @@ class WatcherTest {
     void scaleInWithBusyRunnerHeartbeatsUntilJobsFinishThenUnregistersAndCompletes() throws Exception {
         Path jobsDone = dir.resolve("jobs-done");
         FakeGitLab.Job job = runningJob("until [ -e " + jobsDone + " ]; do sleep 0.05; done; echo done");
+        otherMachineVerifies();
         lifecycleState = "Terminated";
         runWatcher(60);
         // the job runs until the test says so: three heartbeats, and nothing else meanwhile
@@ -308,7 +323,8 @@ class WatcherTest {
         assertEquals(State.SUCCESS, job.state());
         assertTrue(job.trace().contains("done"), job.trace());
         assertEquals(State.PENDING, queued.state(), "a stopping runner takes no new job");
-        assertEquals(List.of(), gitlab.managers(TOKEN), "this machine's runner manager is gone");
+        assertEquals(List.of(OTHER_SYSTEM_ID), gitlab.managers(TOKEN),
+                "this machine's runner manager is gone; the other machine with the same token keeps its own");
     }
 
     @Test

@@ -211,7 +211,7 @@ public final class FakeGitLab implements AutoCloseable {
         return List.copyOf(calls);
     }
 
-    /** Called for each call after it is answered-to-be (before the response is sent). */
+    /** Told of each call once it is handled, before its response is sent (so a client's next step comes after). */
     public void onCall(Consumer<Call> listener) {
         listeners.add(listener);
     }
