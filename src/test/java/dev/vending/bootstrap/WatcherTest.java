@@ -67,6 +67,8 @@ class WatcherTest {
     private Process watcher;
     private Process runner;
     private FakeGitLab gitlab;
+    private String abortSeconds = "5";
+    private boolean runnerHangsAfterAbort;
 
     @BeforeEach
     void start() throws IOException {
@@ -153,6 +155,9 @@ class WatcherTest {
         env.put("FAKE_RUNNER_TOKEN", TOKEN);
         env.put("FAKE_SYSTEM_ID", SYSTEM_ID);
         env.put("FAKE_RUNNER_DIR", dir.toString());
+        if (runnerHangsAfterAbort) {
+            env.put("FAKE_HANG_AFTER_ABORT", "yes");
+        }
     }
 
     /** The runner service's main process, as systemd starts it. */
@@ -193,7 +198,7 @@ class WatcherTest {
         env.put("VENDING_HEARTBEAT_SECONDS", "0.3");
         env.put("VENDING_DRAIN_LIMIT_SECONDS", Double.toString(drainLimitSeconds));
         env.put("VENDING_SPOT_MARGIN_SECONDS", Integer.toString(spotMarginSeconds));
-        env.put("VENDING_ABORT_SECONDS", "5");
+        env.put("VENDING_ABORT_SECONDS", abortSeconds);
         watcher = pb.start();
     }
 
@@ -358,6 +363,21 @@ class WatcherTest {
         assertTrue(job.trace().contains("system failure"), job.trace());
         assertTrue(log().contains("drain limit reached"), log());
         assertEquals(1, calls.stream().filter(c -> c.startsWith("systemctl")).count(), "exactly one abort signal: " + calls);
+    }
+
+    @Test
+    void aRunnerThatDoesNotExitAfterTheAbortIsUnregisteredAnywayOnceTheAbortWaitIsOver() throws Exception {
+        runnerHangsAfterAbort = true;
+        abortSeconds = "1";
+        FakeGitLab.Job job = runningJob("sleep 300");
+        lifecycleState = "Terminated";
+        runWatcher(0.5);
+        awaitExit(15);
+        assertEquals(List.of(STOP, ABORT, finished(job, "failed unknown_failure"), UNREGISTER, MANAGER_DELETED, COMPLETE),
+                withoutHeartbeats(calls()), calls().toString());
+        assertTrue(log().contains("has not exited 1s after the abort"), log());
+        assertTrue(runner.isAlive(), "still stuck: the watcher did not wait for it, nor signal it again");
+        assertEquals(1, calls().stream().filter(c -> c.startsWith("systemctl")).count());
     }
 
     @Test
