@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vending.cost.CostEstimate;
 import dev.vending.cost.CostInputs;
 import dev.vending.cost.CostReport;
+import dev.vending.cost.ElasticCost;
 import dev.vending.cost.PriceTable;
 import dev.vending.cost.SpotPriceSource;
 import dev.vending.failure.BadInput;
@@ -34,6 +35,11 @@ public final class CostCommand implements Callable<Integer> {
     @Option(names = "--hours-per-week", paramLabel = "H",
             description = "Hours per week the fleet is up (default: counted from --schedule-start/--schedule-stop, else 168).")
     Double hoursPerWeek;
+
+    @Option(names = "--busy-hours-per-week", paramLabel = "H",
+            description = "Elastic fleets (--scale-on): hours per week the CI load keeps the group near --max; the rest of "
+                    + "the up hours it runs at its minimum.")
+    Double busyHoursPerWeek;
 
     @Option(names = "--region", paramLabel = "REGION", defaultValue = CostInputs.DEFAULT_REGION,
             description = "Price region (default: ${DEFAULT-VALUE}). The bundled table covers us-east-1, us-west-2, eu-west-1, eu-central-1.")
@@ -73,6 +79,9 @@ public final class CostCommand implements Callable<Integer> {
             throw new BadInput("--live-prices", "cannot be combined with --spot-price (choose one source of the Spot price)");
         }
         FleetSpec fleetSpec = fleet.toSpec();
+        if (busyHoursPerWeek != null && !fleetSpec.elastic()) {
+            throw new BadInput("--busy-hours-per-week", "applies to elastic fleets only (--scale-on); use --hours-per-week");
+        }
         Double spot = spotPrice;
         String spotFrom = null;
         if (livePrices && fleetSpec.purchase().usesSpot()) {
@@ -87,19 +96,27 @@ public final class CostCommand implements Callable<Integer> {
         }
         CostInputs inputs = new CostInputs(region, hoursPerWeek, price, spot, armFactor, baselineType, spotFrom);
         CostReport report = CostEstimate.estimate(fleetSpec, inputs, PriceTable.bundled());
+        ElasticCost elastic = fleetSpec.elastic() ? ElasticCost.estimate(fleetSpec, report, busyHoursPerWeek) : null;
         PrintWriter out = spec.commandLine().getOut();
         if (fmt.equals("json")) {
-            out.println(json(report));
+            out.println(json(report, elastic));
         } else {
             out.print(report.render());
+            if (elastic != null) {
+                out.print("\n" + elastic.render());
+            }
         }
         out.flush();
         return ExitCodes.OK;
     }
 
-    static String json(CostReport report) {
+    static String json(CostReport report, ElasticCost elastic) {
+        java.util.Map<String, Object> m = report.toJson();
+        if (elastic != null) {
+            m.put("elastic", elastic.toJson());
+        }
         try {
-            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report.toJson());
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
