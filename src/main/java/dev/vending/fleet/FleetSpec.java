@@ -20,6 +20,8 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
     public static final String DEFAULT_NAME = "gitlab-runners";
     private static final Pattern NAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9-]{0,27}");
     public static final int MAX_INSTANCE_TYPES = 20;
+    /** --max of an elastic fleet when not given. */
+    public static final int ELASTIC_DEFAULT_MAX = 10;
 
     public FleetSpec {
         if (name == null || !NAME.matcher(name).matches() || name.endsWith("-")) {
@@ -173,7 +175,8 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
             Executor executor = this.executor != null ? this.executor
                     : os == OperatingSystem.WINDOWS ? Executor.SHELL : Executor.DOCKER;
             int peak = schedule == null ? runners : Math.max(runners, schedule.runnersWhenStarted());
-            Capacity capacity = Capacity.fromDefaults(runners, scaling != null && min == null ? Integer.valueOf(1) : min, max, peak);
+            Capacity capacity = Capacity.fromDefaults(runners, scaling != null && min == null ? Integer.valueOf(1) : min,
+                    scaling != null && max == null ? Integer.valueOf(defaultElasticMax(peak)) : max, peak);
             List<String> types = instanceTypes.isEmpty() ? InstanceCatalog.defaults(arch, purchase.usesSpot()) : instanceTypes;
             for (String t : types) {
                 checkType(t, arch);
@@ -201,10 +204,12 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
             return m;
         }
 
+        /** --max of an elastic fleet when not given: room to grow (10), or the fixed default if that is more. */
+        static int defaultElasticMax(int peak) {
+            return Math.min(Capacity.MAX_LIMIT, Math.max(ELASTIC_DEFAULT_MAX, peak + Capacity.rollingBatch(peak)));
+        }
+
         private void checkElastic(boolean scheduled) {
-            if (max == null) {
-                throw new BadInput("--max", "is required with --scale-on: the most instances the scaling policy may run");
-            }
             if (min != null && min == 0 && !scheduled) {
                 throw new BadInput("--min", "0 with --scale-on lets the policy scale in to no instances, which publish no "
                         + "metric, so the group could never scale out again; use --min 1 or more "

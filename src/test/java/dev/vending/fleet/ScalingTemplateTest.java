@@ -194,6 +194,10 @@ class ScalingTemplateTest {
                 .scheduleStart(START).scheduleStop(STOP).build();
         assertEquals(1, scheduled.schedule().runnersWhenStarted(), "inside the window at least 1");
         assertEquals(new Scaling(Scaling.Metric.CPU, 60), Scaling.parse(" CPU:60 "));
+        assertEquals(new Capacity(1, 1, FleetSpec.ELASTIC_DEFAULT_MAX), FleetSpec.builder().scaling(Scaling.parse("cpu:60")).build().capacity(),
+                "--max 10 unless given");
+        assertEquals(new Capacity(40, 1, 50), FleetSpec.builder().scaling(Scaling.parse("cpu:60")).runners(40).build().capacity(),
+                "or the fixed default when --runners needs more");
     }
 
     @Test
@@ -205,7 +209,7 @@ class ScalingTemplateTest {
         bad.put("--scale-on   ", b -> b.scaling(Scaling.parse("gpu:50")).max(5));
         bad.put("--scale-on    ", b -> b.scaling(Scaling.parse("jobs:7.5")).max(5));
         bad.put("--scale-on     ", b -> b.os(OperatingSystem.WINDOWS).scaling(Scaling.parse("jobs:75")).max(5));
-        bad.put("--max", b -> b.scaling(Scaling.parse("cpu:60")));
+        bad.put("--max", b -> b.scaling(Scaling.parse("cpu:60")).runners(10).max(10));
         bad.put("--min", b -> b.scaling(Scaling.parse("cpu:60")).min(0).max(5));
         bad.put("--min ", b -> b.scaling(Scaling.parse("cpu:60")).min(6).max(5));
         bad.put("--runners", b -> b.scaling(Scaling.parse("cpu:60")).runners(9).max(5));
