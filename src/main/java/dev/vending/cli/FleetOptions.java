@@ -102,8 +102,8 @@ public final class FleetOptions {
 
     @Option(names = "--scale-on", paramLabel = "METRIC:TARGET",
             description = "Elastic fleet: target tracking between --min (default 1) and --max (default 10), --runners being the "
-                    + "starting size. jobs:75 keeps 75% of job slots busy on average (Linux; busy runners are protected from "
-                    + "scale-in), cpu:60 the group's average CPU at 60%. A group at 0 instances publishes no metric and cannot "
+                    + "starting size. jobs:75 keeps 75%% of job slots busy on average (Linux; busy runners are protected from "
+                    + "scale-in), cpu:60 the group's average CPU at 60%%. A group at 0 instances publishes no metric and cannot "
                     + "see a queue, so --min stays at 1 or more; for scale-to-zero use --executor docker-autoscaler.")
     String scaleOn;
 
