@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +42,7 @@ import dev.vending.fleet.Scaling;
  * a fake IMDS names an instance of a moto Auto Scaling group. One running job of concurrency 4 must publish 25%
  * and protect the instance from scale-in; idle must publish 0% and clear the protection.
  */
+@Tag("slow")
 class WatcherScalingTest {
     @RegisterExtension
     static MotoServer moto = new MotoServer();
