@@ -23,7 +23,7 @@ import dev.vending.fleet.OperatingSystem;
 public final class Bootstrap {
     /** Names the template must map in its Fn::Sub of the header (besides AWS:: pseudo parameters). */
     public static final List<String> RUNTIME_VARIABLES = List.of(
-            "GitLabUrl", "TokenSource", "AsgName", "LaunchHookName", "TerminateHookName", "CacheBucket", "LogGroup");
+            "GitLabUrl", "TokenSource", "AsgName", "LaunchHookName", "TerminateHookName", "SignalResource", "CacheBucket", "LogGroup");
 
     public static final String LAUNCH_HOOK = "vending-launch";
     public static final String TERMINATE_HOOK = "vending-drain";
@@ -101,7 +101,7 @@ public final class Bootstrap {
     }
 
     /**
-     * Drops blank lines and whole-line comments (but not {@code #!} lines) from a body: user data is
+     * Drops blank lines, whole-line comments (but not {@code #!} lines) and indentation from a body: user data is
      * limited to 16 KB, and the commented originals are the resources in the repository.
      */
     static String compact(String body) {
@@ -116,7 +116,8 @@ public final class Bootstrap {
             }
             String trimmed = body.substring(start, end).strip();
             if (!trimmed.isEmpty() && !(trimmed.startsWith("#") && !trimmed.startsWith("#!"))) {
-                out.append(body, start, end + 1);
+                // indentation goes too: neither bash nor PowerShell needs it, and no script has a multi-line string
+                out.append(trimmed).append('\n');
             }
             start = end + 1;
         }

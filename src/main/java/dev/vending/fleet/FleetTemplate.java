@@ -109,9 +109,9 @@ public final class FleetTemplate {
         Parameter min = t.add(Parameter.number(P_MIN).group(gCapacity).label("Minimum instances")
                 .description("Fewest instances the group keeps").defaultValue(spec.capacity().min()).minValue(0).maxValue(Capacity.LIMIT));
         Parameter max = t.add(Parameter.number(P_MAX).group(gCapacity).label("Maximum instances")
-                .description("Most instances the group may run; keep it above the runner count, since rolling updates "
-                        + "launch new runners before draining old ones")
-                .defaultValue(spec.capacity().max()).minValue(1).maxValue(Capacity.MAX_LIMIT));
+                .description("Most instances the group may run (updates replace a quarter of it at a time); keep it above "
+                        + "the runner count, so that updates can launch new runners before draining old ones")
+                .defaultValue(spec.capacity().max()).minValue(UpdateBatches.minInService(spec) + 1).maxValue(Capacity.MAX_LIMIT));
         Parameter image = t.add(new Parameter(P_IMAGE, "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>").group(gInstances)
                 .label("AMI (SSM parameter)")
                 .description("Public SSM parameter of the AMI; the latest image is taken at each stack update. "
@@ -180,8 +180,11 @@ public final class FleetTemplate {
         lt.instanceTag(new Tag("vending:runner-tags", k.runnerTags()));
         t.add(lt);
 
-        int batch = Capacity.rollingBatch(spec.capacity().desired());
         int launchTimeout = spec.os() == OperatingSystem.WINDOWS ? WINDOWS_LAUNCH_TIMEOUT_SECONDS : LAUNCH_TIMEOUT_SECONDS;
+        // Each new instance signals SUCCESS once registered and past its launch hook (FAILURE on a failed
+        // bootstrap): creation and every update batch wait for those signals, PauseTime is their timeout.
+        String timeout = "PT" + (launchTimeout / 60) + "M";
+        UpdateBatches rolling = UpdateBatches.of(spec, t, allParameters, gCapacity);
         AutoScalingGroup asg = new AutoScalingGroup(ASG)
                 .minSize(Fn.ref(min))
                 .maxSize(Fn.ref(max))
@@ -198,8 +201,10 @@ public final class FleetTemplate {
                         DRAIN_HEARTBEAT_SECONDS, "CONTINUE"))
                 .metricsCollection(List.of("GroupDesiredCapacity", "GroupInServiceInstances", "GroupPendingInstances",
                         "GroupTerminatingInstances"))
-                .rollingUpdate(Fn.ref(count), batch, "PT" + (launchTimeout / 60) + "M", false,
-                        List.of("HealthCheck", "ReplaceUnhealthy", "AZRebalance", "AlarmNotification", "ScheduledActions"));
+                .rollingUpdate(rolling.minInService(), rolling.batch(), timeout, true,
+                        List.of("HealthCheck", "ReplaceUnhealthy", "AZRebalance", "AlarmNotification", "ScheduledActions"))
+                // creation waits for one signal per runner the group starts with (RunnerCount, 0 outside a schedule's window)
+                .resourceSignal(Fn.ref(count), timeout);
         asg.autoScalingGroupName(Fn.sub(asgName()));
         if (k.capacityRebalance() != null) {
             asg.capacityRebalance(k.capacityRebalance());
@@ -281,6 +286,8 @@ public final class FleetTemplate {
                 List.of("autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat"),
                 List.of(Fn.sub("arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/"
                         + asgName()))));
+        // the stack's own ARN (with its unique id): signals reach this stack's resources only
+        statements.add(Statement.allow("SignalOwnStack", List.of("cloudformation:SignalResource"), List.of(Fn.ref("AWS::StackId"))));
         statements.add(Statement.allow("ShipLogs",
                 List.of("logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"),
                 // the log group's Arn attribute ends in ":*", which covers its streams
@@ -307,6 +314,7 @@ public final class FleetTemplate {
         vars.put("AsgName", Fn.sub(asgName()));
         vars.put("LaunchHookName", Bootstrap.LAUNCH_HOOK);
         vars.put("TerminateHookName", Bootstrap.TERMINATE_HOOK);
+        vars.put("SignalResource", ASG);
         vars.put("CacheBucket", cache == null ? "" : k.hasCache() == null ? Fn.ref(cache) : Fn.ifThen(k.hasCache(), Fn.ref(cache), ""));
         vars.put("LogGroup", Fn.ref(logs));
         if (k.hasCache() != null) {

@@ -98,9 +98,11 @@ record Knobs(List<?> instanceTypes, Object onDemandBase, Object onDemandPercentA
         t.add(Parameter.number("OnDemandBaseCapacity").group(gPurchase).label("On-Demand base")
                 .description("Instances that are always On-Demand").defaultValue(spec.purchase().onDemandBase())
                 .minValue(0).maxValue(Capacity.LIMIT));
-        t.add(Parameter.number("SpotPercent").group(gPurchase).label("Spot share above the base (%)")
-                .description("0 = all On-Demand, 100 = all Spot").defaultValue(spec.purchase().spotPercent())
-                .minValue(0).maxValue(100));
+        // A String with a pattern, not a Number: the value indexes a list and is compared as text, so
+        // "050" or "50.5" must be refused at the console rather than fail or mismatch at deploy time.
+        t.add(Parameter.string("SpotPercent").group(gPurchase).label("Spot share above the base (%)")
+                .description("0 = all On-Demand, 100 = all Spot").defaultValue(Integer.toString(spec.purchase().spotPercent()))
+                .allowedPattern("^(100|[1-9]?[0-9])$").constraintDescription("a whole number from 0 to 100"));
         Condition usesSpot = t.add(new Condition("UsesSpot", Fn.not(Fn.equalTo(Fn.ref("SpotPercent"), "0"))));
         Condition allSpot = t.add(new Condition("AllSpot", Fn.and(Fn.equalTo(Fn.ref("SpotPercent"), "100"),
                 Fn.equalTo(Fn.ref("OnDemandBaseCapacity"), "0"))));
@@ -137,8 +139,14 @@ record Knobs(List<?> instanceTypes, Object onDemandBase, Object onDemandPercentA
                 Fn.ifThen(usesSpot, "computetype-spot,computetype-ondemand,", "computetype-ondemand,")), fixedTags, extra));
         Object hopLimit = executor == null ? 1 : Fn.ifThen(t.add(new Condition("DockerExecutor",
                 Fn.equalTo(Fn.ref(executor), "docker"))), 2, 1);
-        return new Knobs(types, Fn.ref("OnDemandBaseCapacity"), new dev.vending.cfn.Intrinsic("Fn::Sub",
-                List.of("${Pct}", Map.of("Pct", Fn.ifThen(usesSpot, Fn.sub("${SpotPercent}"), "100")))),
+        // The On-Demand share is 100 - SpotPercent; CloudFormation has no arithmetic, so it is looked up
+        // by index in the list 100, 99, ..., 0 (Fn::Select takes a Ref as its index).
+        List<Object> onDemandBySpot = new ArrayList<>();
+        for (int spot = 0; spot <= 100; spot++) {
+            onDemandBySpot.add(100 - spot);
+        }
+        return new Knobs(types, Fn.ref("OnDemandBaseCapacity"),
+                new dev.vending.cfn.Intrinsic("Fn::Select", List.of(Fn.ref("SpotPercent"), onDemandBySpot)),
                 "price-capacity-optimized", Fn.ifThen(usesSpot, true, false), hopLimit, Fn.ref("VolumeSize"), hasCache,
                 new ScheduleValues(Fn.ref("ScheduleStart"), Fn.ref("ScheduleStop"), Fn.ref("ScheduleTimeZone"),
                         Fn.ref("ScheduleRunners"), hasSchedule),

@@ -14,13 +14,45 @@ on_exit() {
   [ -z "$DONE" ] || return 0
   log "bootstrap FAILED (exit $rc near line $LINE of the user data); abandoning the launch so Auto Scaling replaces this instance"
   if [ -n "$LOGS_SHIPPED" ]; then sleep 15; fi # let the CloudWatch agent ship this log first
-  if [ -n "$INSTANCE_ID" ]; then lifecycle ABANDON; fi
+  if [ -n "$INSTANCE_ID" ]; then lifecycle ABANDON; signal FAILURE; fi
 }
 trap on_exit EXIT
 lifecycle() {
   aws autoscaling complete-lifecycle-action --auto-scaling-group-name "$VENDING_ASG" \
     --lifecycle-hook-name "$VENDING_LAUNCH_HOOK" --instance-id "$INSTANCE_ID" \
     --lifecycle-action-result "$1" || log "could not complete the launch lifecycle action ($1)"
+}
+
+# Stack creation and each rolling-update batch wait for one signal per new instance (docs/lifecycle.md).
+# Outside those (scale-out, schedules, replacements) CloudFormation refuses the signal: logged, harmless.
+signal() {
+  aws cloudformation signal-resource --stack-name "$VENDING_STACK" --logical-resource-id "$VENDING_SIGNAL_RESOURCE" \
+    --unique-id "$INSTANCE_ID" --status "$1" >/dev/null || log "signal $1 not taken (no stack operation waiting)"
+}
+
+# Docker's data on the instance's own NVMe store when the type has one (m7gd, m6gd, ...): faster than
+# EBS and off the root volume. The store is blank after a stop/start; nofail then leaves it on the root.
+docker_data_on_instance_store() {
+  local d dev=''
+  for d in /sys/block/nvme*n1; do
+    if grep -qs 'Instance Storage' "$d/device/model" && [ -z "$(lsblk -no MOUNTPOINT "/dev/${d##*/}")" ]; then dev=/dev/${d##*/}; break; fi
+  done
+  if [ -z "$dev" ]; then log "no instance store for Docker"; return 0; fi
+  blkid "$dev" >/dev/null || mkfs.xfs -q "$dev"
+  echo "UUID=$(blkid -s UUID -o value "$dev") /var/lib/docker xfs defaults,nofail 0 2" >>/etc/fstab
+  mkdir -p /var/lib/docker && mount /var/lib/docker
+  log "Docker on instance store $dev"
+}
+
+# Jobs leave images, build cache, stopped containers and volumes behind: hourly, prune what is older
+# than a day, and unused volumes too once the disk is 70% full, so the disk never fills up.
+docker_prune_timer() {
+  local u=/etc/systemd/system/vending-docker-prune p='/usr/bin/docker'
+  printf '[Service]\nType=oneshot\nExecStart=%s\nExecStart=%s\nExecStart=%s\nExecStart=%s\n' \
+    "$p container prune -f --filter until=24h" "$p image prune -af --filter until=24h" "$p builder prune -af --filter until=24h" \
+    "/bin/sh -c \"[ \$\$(df --output=pcent /var/lib/docker | tr -dc 0-9) -lt 70 ] || $p volume prune -af\"" >$u.service
+  printf '[Timer]\nOnBootSec=1h\nOnUnitActiveSec=1h\n[Install]\nWantedBy=timers.target\n' >$u.timer
+  systemctl daemon-reload && systemctl enable --now vending-docker-prune.timer
 }
 
 IMDS=http://169.254.169.254/latest
@@ -34,8 +66,15 @@ RUNNER_NAME="${INSTANCE_ID}-in-${ACCOUNT_ID}-at-${VENDING_REGION}"
 TAGS="$COMPUTETYPE,$VENDING_FIXED_TAGS${VENDING_USER_TAGS:+,$VENDING_USER_TAGS}"
 log "bootstrapping $RUNNER_NAME (stack $VENDING_STACK, fleet $VENDING_FLEET, $VENDING_EXECUTOR executor, $LIFECYCLE)"
 
+# Installs what is missing: a pre-baked image (--image-id) that has the packages skips the download.
+need() {
+  local p missing=()
+  for p in "$@"; do rpm -q "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  if [ ${#missing[@]} -gt 0 ]; then dnf install -y -q "${missing[@]}"; fi
+}
+
 # Logs first, so that any later failure is readable in CloudWatch Logs.
-if ! dnf install -y -q amazon-cloudwatch-agent; then
+if ! need amazon-cloudwatch-agent; then
   log "cannot install packages from the Amazon Linux repositories (check the subnet's route to the internet, a NAT gateway or an S3 endpoint)"
   false
 fi
@@ -57,19 +96,27 @@ for url in "$VENDING_GITLAB_URL" https://gitlab-runner-downloads.s3.amazonaws.co
 done
 
 if [ "$VENDING_EXECUTOR" = docker ]; then
-  dnf install -y -q docker
+  need docker
+  docker_data_on_instance_store
   systemctl enable --now docker
+  docker_prune_timer
 else
-  dnf install -y -q git
+  need git
 fi
 
-if [ "$VENDING_RUNNER_VERSION" = latest ]; then rel=latest; else rel="v$VENDING_RUNNER_VERSION"; fi
-url="https://gitlab-runner-downloads.s3.amazonaws.com/$rel/binaries/gitlab-runner-linux-$VENDING_ARCH"
-if ! curl -fsSL --retry 5 -o /usr/local/bin/gitlab-runner "$url"; then
-  log "cannot download gitlab-runner $VENDING_RUNNER_VERSION from $url (does that version exist?)"
-  false
+# An image's gitlab-runner is kept when it is the requested version (or any version for "latest").
+have=$(/usr/local/bin/gitlab-runner --version 2>/dev/null | sed -n 's/^Version: *//p') || have=''
+if [ -n "$have" ] && [[ $VENDING_RUNNER_VERSION == @(latest|"$have") ]]; then
+  log "gitlab-runner $have from the image"
+else
+  if [ "$VENDING_RUNNER_VERSION" = latest ]; then rel=latest; else rel="v$VENDING_RUNNER_VERSION"; fi
+  url="https://gitlab-runner-downloads.s3.amazonaws.com/$rel/binaries/gitlab-runner-linux-$VENDING_ARCH"
+  if ! curl -fsSL --retry 5 -o /usr/local/bin/gitlab-runner "$url"; then
+    log "cannot download gitlab-runner $VENDING_RUNNER_VERSION from $url (does that version exist?)"
+    false
+  fi
+  chmod 0755 /usr/local/bin/gitlab-runner
 fi
-chmod 0755 /usr/local/bin/gitlab-runner
 log "installed $(/usr/local/bin/gitlab-runner --version | head -n 1)"
 id gitlab-runner >/dev/null 2>&1 || useradd --comment 'GitLab Runner' --create-home --shell /bin/bash gitlab-runner
 if [ "$VENDING_EXECUTOR" = docker ]; then usermod -aG docker gitlab-runner; fi
@@ -171,3 +218,4 @@ gitlab-runner verify >/dev/null
 log "runner $RUNNER_NAME registered (concurrency $VENDING_CONCURRENCY); ready: completing the launch lifecycle action"
 DONE=yes
 lifecycle CONTINUE
+signal SUCCESS
