@@ -273,6 +273,13 @@ public final class FleetTemplate {
                         + asgName()))));
         // the stack's own ARN (with its unique id): signals reach this stack's resources only
         statements.add(Statement.allow("SignalOwnStack", List.of("cloudformation:SignalResource"), List.of(Fn.ref("AWS::StackId"))));
+        // each instance tags itself with its runner tags (its purchase option is known only on the instance):
+        // instances of this stack, that one tag key only
+        Map<String, Object> ownTag = new LinkedHashMap<>();
+        ownTag.put("StringEquals", Map.of("aws:ResourceTag/vending:stack", Fn.STACK_NAME));
+        ownTag.put("ForAllValues:StringEquals", Map.of("aws:TagKeys", List.of("vending:runner-tags")));
+        statements.add(Statement.allow("TagOwnInstances", List.of("ec2:CreateTags"),
+                List.of(Fn.sub("arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/*"))).withCondition(ownTag));
         statements.add(Statement.allow("ShipLogs",
                 List.of("logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"),
                 // the log group's Arn attribute ends in ":*", which covers its streams

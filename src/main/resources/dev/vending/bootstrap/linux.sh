@@ -32,21 +32,21 @@ signal() {
 
 # Docker's data on the instance's own NVMe store when the type has one (m7gd, m6gd, ...): faster than
 # EBS and off the root volume. The store is blank after a stop/start; nofail then leaves it on the root.
-docker_data_on_instance_store() {
+docker_on_nvme() {
   local d dev=''
   for d in /sys/block/nvme*n1; do
-    if grep -qs 'Instance Storage' "$d/device/model" && [ -z "$(lsblk -no MOUNTPOINT "/dev/${d##*/}")" ]; then dev=/dev/${d##*/}; break; fi
+    if grep -qs 'Instance Storage' "$d/device/model"; then dev=/dev/${d##*/}; break; fi
   done
-  if [ -z "$dev" ]; then log "no instance store for Docker"; return 0; fi
+  [ -n "$dev" ] || return 0
   blkid "$dev" >/dev/null || mkfs.xfs -q "$dev"
   echo "UUID=$(blkid -s UUID -o value "$dev") /var/lib/docker xfs defaults,nofail 0 2" >>/etc/fstab
   mkdir -p /var/lib/docker && mount /var/lib/docker
-  log "Docker on instance store $dev"
+  log "Docker on $dev"
 }
 
 # Jobs leave images, build cache, stopped containers and volumes behind: hourly, prune what is older
 # than a day, and unused volumes too once the disk is 70% full, so the disk never fills up.
-docker_prune_timer() {
+docker_prune() {
   local u=/etc/systemd/system/vending-docker-prune p='/usr/bin/docker'
   printf '[Service]\nType=oneshot\nExecStart=%s\nExecStart=%s\nExecStart=%s\nExecStart=%s\n' \
     "$p container prune -f --filter until=24h" "$p image prune -af --filter until=24h" "$p builder prune -af --filter until=24h" \
@@ -86,6 +86,8 @@ printf '{"agent":{"run_as_user":"root"},"logs":{"logs_collected":{"files":{"coll
 /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c "file:$CW" >/dev/null
 LOGS_SHIPPED=yes
 log "shipping logs to CloudWatch Logs group $VENDING_LOG_GROUP, streams $INSTANCE_ID/{bootstrap,runner,watcher}"
+# The launch template tags what every runner has; this instance's EC2 tag says its own (computetype from IMDS).
+aws ec2 create-tags --resources "$INSTANCE_ID" --tags "[{\"Key\":\"vending:runner-tags\",\"Value\":\"$TAGS\"}]" || log "cannot tag $INSTANCE_ID"
 
 # Reachability: a clear line beats a hang in curl or gitlab-runner register.
 for url in "$VENDING_GITLAB_URL" https://gitlab-runner-downloads.s3.amazonaws.com; do
@@ -97,9 +99,9 @@ done
 
 if [ "$VENDING_EXECUTOR" = docker ]; then
   need docker
-  docker_data_on_instance_store
+  docker_on_nvme
   systemctl enable --now docker
-  docker_prune_timer
+  docker_prune
 else
   need git
 fi

@@ -68,6 +68,9 @@ try {
   & $cwCtl -a fetch-config -m ec2 -s -c "file:$Data\cloudwatch.json" | Out-Null
   $LogsShipped = $true
   Log "shipping logs to CloudWatch Logs group $VendingLogGroup, streams $InstanceId/{bootstrap,runner,watcher}"
+  # The launch template tags what every runner has; this instance's EC2 tag says its own (computetype from IMDS).
+  try { New-EC2Tag -Region $VendingRegion -Resource $InstanceId -Tag @{ Key = 'vending:runner-tags'; Value = $Tags } }
+  catch { Log "could not tag $InstanceId ($($_.Exception.Message))" }
 
   foreach ($url in @($VendingGitLabUrl, 'https://gitlab-runner-downloads.s3.amazonaws.com', 'https://github.com')) {
     try { Invoke-WebRequest -UseBasicParsing -Method Head -Uri $url -TimeoutSec 20 | Out-Null }

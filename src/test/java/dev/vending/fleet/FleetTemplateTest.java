@@ -134,7 +134,12 @@ class FleetTemplateTest {
         Map<String, Object> outputs = at(doc(FleetSpec.builder().purchase(new Purchase(1, 50)).runners(3).build()), "Outputs");
         assertTrue(outputs.keySet().containsAll(List.of("AutoScalingGroupName", "InstanceRoleArn", "CacheBucketName", "RunnerTags",
                 "LogGroupName")));
-        assertEquals("computetype-spot,os-linux,arch-arm64,glexecutor-docker,computetype-ondemand", at(outputs, "RunnerTags", "Value"));
+        // a mixed fleet's runners differ in computetype-*: the output lists only what every runner has
+        assertEquals("os-linux,arch-arm64,glexecutor-docker", at(outputs, "RunnerTags", "Value"));
+        assertEquals("computetype-spot,os-linux,arch-arm64,glexecutor-docker",
+                at(doc(FleetSpec.builder().purchase(Purchase.allSpot()).build()), "Outputs", "RunnerTags", "Value"));
+        assertEquals("computetype-ondemand,os-linux,arch-arm64,glexecutor-docker",
+                at(doc(FleetSpec.builder().build()), "Outputs", "RunnerTags", "Value"));
     }
 
     @Test

@@ -128,7 +128,7 @@ public final class AutoScalingGroup extends Resource {
     }
 
     public record InstancesDistribution(Object onDemandBaseCapacity, Object onDemandPercentageAboveBaseCapacity,
-            String onDemandAllocationStrategy, String spotAllocationStrategy) implements CfnProperty {
+            String onDemandAllocationStrategy, Object spotAllocationStrategy) implements CfnProperty {
         @Override
         public Object toCfn() {
             return Props.of()
