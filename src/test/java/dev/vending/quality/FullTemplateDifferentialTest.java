@@ -31,6 +31,10 @@ class FullTemplateDifferentialTest {
             FleetTemplate.P_SUBNETS, "subnet-0aaaaaaaaaaaaaaaa,subnet-0bbbbbbbbbbbbbbbb",
             FleetTemplate.P_RUNNER_TOKEN, "glrt-differential-test");
 
+    static Map<String, Object> deployParameters() {
+        return DEPLOY;
+    }
+
     @Test
     void fullTemplateAtItsDefaultsCreatesWhatTheGeneratedTemplateCreates() {
         long seed = RandomFleets.seed();
