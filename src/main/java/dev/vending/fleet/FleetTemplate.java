@@ -152,6 +152,7 @@ public final class FleetTemplate {
                             List.of(Fn.getAtt(cache, "Arn"), Fn.sub("${CacheBucket.Arn}/*")),
                             Map.of("Bool", Map.of("aws:SecureTransport", "false")))));
             t.add(tlsOnly).onlyIf(k.hasCache());
+            CacheEmptier.add(t, cache, k.hasCache(), logs, fleetTags);
         }
 
         IamRole role = instanceRole(createSecret, tokenParam, logs, cache, k.hasCache());
@@ -312,7 +313,10 @@ public final class FleetTemplate {
         if (k.hasCache() != null) {
             vars.put("CacheMode", Fn.ifThen(k.hasCache(), "s3", "none"));
         }
-        Intrinsic header = new Intrinsic("Fn::Sub", List.of(script.header(), vars));
-        return Fn.base64(Fn.join("", List.of(header, script.body())));
+        // One Fn::Sub over header and body (the body's "${" escaped as "${!"), not a Join of the two:
+        // the body then sits two levels less deep in the YAML, which saves about 3 KB of indentation
+        // per template (CloudFormation's inline limit is 51,200 bytes).
+        String body = script.body().replace("${", "${!");
+        return Fn.base64(new Intrinsic("Fn::Sub", List.of(script.header() + body, vars)));
     }
 }
