@@ -64,6 +64,15 @@ public final class AutoScalingGroup extends Resource {
         return this;
     }
 
+    /** Creation waits for {@code count} success signals (SignalResource from each new instance) within {@code timeout}. */
+    public AutoScalingGroup resourceSignal(Object count, String timeout) {
+        Map<String, Object> signal = new LinkedHashMap<>();
+        signal.put("Count", count);
+        signal.put("Timeout", timeout);
+        creationPolicy(Map.of("ResourceSignal", signal));
+        return this;
+    }
+
     @Override
     protected Props properties() {
         return Props.of()
