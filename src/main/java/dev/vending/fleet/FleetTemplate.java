@@ -214,6 +214,11 @@ public final class FleetTemplate {
         fleetTags.forEach(tag -> asg.tag(new Tag(tag.key(), tag.value(), true)));
         t.add(asg);
 
+        if (spec.alarmTopicArn() != null) {
+            t.add(InServiceAlarm.of(spec.alarmTopicArn(), spec.os() == OperatingSystem.WINDOWS
+                    ? WINDOWS_LAUNCH_TIMEOUT_SECONDS : LAUNCH_TIMEOUT_SECONDS));
+        }
+
         if (k.schedule() != null) {
             FleetValues.ScheduleValues s = k.schedule();
             t.add(new ScheduledAction("ScheduledStart").autoScalingGroupName(Fn.ref(asg))
