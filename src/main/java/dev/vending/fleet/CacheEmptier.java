@@ -17,7 +17,6 @@ import dev.vending.cfn.resource.LogGroup;
 import dev.vending.cfn.resource.PolicyDocument;
 import dev.vending.cfn.resource.PolicyDocument.Statement;
 import dev.vending.cfn.resource.S3Bucket;
-import dev.vending.cfn.resource.Tag;
 
 /**
  * Deleting the stack empties the cache bucket first: CloudFormation cannot delete a bucket that holds
@@ -35,9 +34,9 @@ final class CacheEmptier {
     }
 
     /** @param onlyIf the cache's condition, or null when the bucket always exists */
-    static void add(Template t, S3Bucket cache, Condition onlyIf, LogGroup logs, List<Tag> tags) {
+    static void add(Template t, S3Bucket cache, Condition onlyIf, LogGroup logs) {
+        // no descriptions or tags on these three: the template's size is close to the inline limit
         IamRole role = new IamRole("CacheEmptierRole")
-                .description("vending: empties the cache bucket when the stack is deleted")
                 .assumeRolePolicy(PolicyDocument.of(new Statement(null, "Allow", Map.of("Service", "lambda.amazonaws.com"),
                         List.of("sts:AssumeRole"), null, null)));
         role.policy("empty-cache-bucket", PolicyDocument.of(
@@ -45,15 +44,12 @@ final class CacheEmptier {
                 Statement.allow("DeleteCacheObjects", List.of("s3:DeleteObject", "s3:DeleteObjectVersion"),
                         List.of(Fn.sub("${" + cache.logicalId() + ".Arn}/*"))),
                 Statement.allow("Logs", List.of("logs:CreateLogStream", "logs:PutLogEvents"), List.of(Fn.getAtt(logs, "Arn")))));
-        tags.forEach(role::tag);
         t.add(role).onlyIf(onlyIf);
 
         LambdaFunction function = new LambdaFunction(FUNCTION)
-                .description("vending: empties the cache bucket when the stack is deleted")
                 .runtime(RUNTIME).handler("index.handler").architecture("arm64").memoryMiB(128)
                 .timeoutSeconds(900).role(Fn.getAtt(role, "Arn")).logGroup(Fn.ref(logs))
                 .zipFile(compact(code()));
-        tags.forEach(function::tag);
         t.add(function).onlyIf(onlyIf);
 
         t.add(new CustomResource(RESOURCE, "EmptyBucketOnDelete", Fn.getAtt(function, "Arn"))

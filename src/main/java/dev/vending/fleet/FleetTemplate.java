@@ -109,8 +109,8 @@ public final class FleetTemplate {
         Parameter min = t.add(Parameter.number(P_MIN).group(gCapacity).label("Minimum instances")
                 .description("Fewest instances the group keeps").defaultValue(spec.capacity().min()).minValue(0).maxValue(Capacity.LIMIT));
         Parameter max = t.add(Parameter.number(P_MAX).group(gCapacity).label("Maximum instances")
-                .description("Most instances the group may run (updates replace a quarter of it at a time); keep it above "
-                        + "the runner count, so that updates can launch new runners before draining old ones")
+                .description("Most instances the group may run; keep it above the runner count, since rolling updates "
+                        + "launch new runners before draining old ones")
                 .defaultValue(spec.capacity().max()).minValue(UpdateBatches.minInService(spec) + 1).maxValue(Capacity.MAX_LIMIT));
         Parameter image = t.add(new Parameter(P_IMAGE, "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>").group(gInstances)
                 .label("AMI (SSM parameter)")
@@ -152,7 +152,7 @@ public final class FleetTemplate {
                             List.of(Fn.getAtt(cache, "Arn"), Fn.sub("${CacheBucket.Arn}/*")),
                             Map.of("Bool", Map.of("aws:SecureTransport", "false")))));
             t.add(tlsOnly).onlyIf(k.hasCache());
-            CacheEmptier.add(t, cache, k.hasCache(), logs, fleetTags);
+            CacheEmptier.add(t, cache, k.hasCache(), logs);
         }
 
         IamRole role = instanceRole(createSecret, tokenParam, logs, cache, k.hasCache());

@@ -34,8 +34,7 @@ record UpdateBatches(int minInService, Object batch) {
             return new UpdateBatches(minInService(spec), batch);
         }
         Parameter p = t.add(Parameter.number(P_BATCH).group(group).label("Instances replaced at once in an update")
-                .description("A quarter of the maximum instances replaces any fleet in at most 4 batches; "
-                        + "each batch waits for its new runners to register")
+                .description("A quarter of the maximum instances: any fleet in at most 4 batches")
                 .defaultValue(batch).minValue(1).maxValue(Capacity.MAX_LIMIT));
         return new UpdateBatches(minInService(spec), Fn.ref(p));
     }

@@ -1,5 +1,6 @@
 # vending: empties the fleet's cache bucket when the stack is deleted, so that CloudFormation can
-# delete the bucket (a bucket with objects makes DELETE fail). Inline code of a custom resource.
+# delete the bucket (a bucket with objects makes DELETE fail). Inline code of a custom resource,
+# kept short: the template carries it (CloudFormation's inline limit is 51,200 bytes).
 import json
 import urllib.request
 
@@ -7,33 +8,26 @@ import boto3
 
 
 def empty(s3, bucket):
-    """Deletes every object version and delete marker; returns how many were deleted."""
-    deleted = 0
+    n = 0
     while True:  # always the first page again: no marker can skip what deleting moved
         page = s3.list_object_versions(Bucket=bucket, MaxKeys=1000)
-        keys = [{"Key": v["Key"], "VersionId": v["VersionId"]}
-                for v in page.get("Versions", []) + page.get("DeleteMarkers", [])]
+        keys = [{"Key": v["Key"], "VersionId": v["VersionId"]} for v in page.get("Versions", []) + page.get("DeleteMarkers", [])]
         if not keys:
-            return deleted
+            return n
         for i in range(0, len(keys), 1000):
-            out = s3.delete_objects(Bucket=bucket, Delete={"Objects": keys[i:i + 1000], "Quiet": True})
-            if out.get("Errors"):
-                e = out["Errors"][0]
-                raise RuntimeError(f"cannot delete {e['Key']}: {e['Code']} {e['Message']}")
-            deleted += len(keys[i:i + 1000])
+            errors = s3.delete_objects(Bucket=bucket, Delete={"Objects": keys[i:i + 1000], "Quiet": True}).get("Errors")
+            if errors:
+                raise RuntimeError(f"cannot delete {errors[0]['Key']}: {errors[0]['Code']}")
+            n += len(keys[i:i + 1000])
 
 
+# What cfnresponse does: PUT the result to the pre-signed URL CloudFormation gave.
 def respond(event, status, reason):
-    """What cfnresponse does: PUT the result to the pre-signed URL CloudFormation gave."""
-    body = json.dumps({
-        "Status": status, "Reason": reason[:1000],
-        "PhysicalResourceId": event.get("PhysicalResourceId") or event["ResourceProperties"]["BucketName"],
-        "StackId": event["StackId"], "RequestId": event["RequestId"],
-        "LogicalResourceId": event["LogicalResourceId"], "NoEcho": False, "Data": {}}).encode()
-    req = urllib.request.Request(event["ResponseURL"], data=body, method="PUT",
-                                 headers={"Content-Type": "", "Content-Length": str(len(body))})
-    with urllib.request.urlopen(req, timeout=30) as r:
-        r.read()
+    body = json.dumps({"Status": status, "Reason": reason[:1000], "StackId": event["StackId"],
+                       "PhysicalResourceId": event.get("PhysicalResourceId") or event["ResourceProperties"]["BucketName"],
+                       "RequestId": event["RequestId"], "LogicalResourceId": event["LogicalResourceId"]}).encode()
+    urllib.request.urlopen(urllib.request.Request(event["ResponseURL"], data=body, method="PUT",
+                                                  headers={"Content-Type": ""}), timeout=30).read()
 
 
 def handler(event, context, s3=None):
