@@ -24,35 +24,10 @@ lifecycle() {
 }
 
 # Stack creation and each rolling-update batch wait for one signal per new instance (docs/lifecycle.md).
-# Outside those (scale-out, schedules, replacements) CloudFormation refuses the signal: logged, harmless.
+# Outside those (scale-out, schedules, replacements) CloudFormation refuses it (the CLI logs why): harmless.
 signal() {
   aws cloudformation signal-resource --stack-name "$VENDING_STACK" --logical-resource-id "$VENDING_SIGNAL_RESOURCE" \
-    --unique-id "$INSTANCE_ID" --status "$1" >/dev/null || log "signal $1 not taken (no stack operation waiting)"
-}
-
-# Docker's data on the instance's own NVMe store when the type has one (m7gd, m6gd, ...): faster than
-# EBS and off the root volume. The store is blank after a stop/start; nofail then leaves it on the root.
-docker_on_nvme() {
-  local d dev=''
-  for d in /sys/block/nvme*n1; do
-    if grep -qs 'Instance Storage' "$d/device/model"; then dev=/dev/${d##*/}; break; fi
-  done
-  [ -n "$dev" ] || return 0
-  blkid "$dev" >/dev/null || mkfs.xfs -q "$dev"
-  echo "UUID=$(blkid -s UUID -o value "$dev") /var/lib/docker xfs defaults,nofail 0 2" >>/etc/fstab
-  mkdir -p /var/lib/docker && mount /var/lib/docker
-  log "Docker on $dev"
-}
-
-# Jobs leave images, build cache, stopped containers and volumes behind: hourly, prune what is older
-# than a day, and unused volumes too once the disk is 70% full, so the disk never fills up.
-docker_prune() {
-  local u=/etc/systemd/system/vending-docker-prune p='/usr/bin/docker'
-  printf '[Service]\nType=oneshot\nExecStart=%s\nExecStart=%s\nExecStart=%s\nExecStart=%s\n' \
-    "$p container prune -f --filter until=24h" "$p image prune -af --filter until=24h" "$p builder prune -af --filter until=24h" \
-    "/bin/sh -c \"[ \$\$(df --output=pcent /var/lib/docker | tr -dc 0-9) -lt 70 ] || $p volume prune -af\"" >$u.service
-  printf '[Timer]\nOnBootSec=1h\nOnUnitActiveSec=1h\n[Install]\nWantedBy=timers.target\n' >$u.timer
-  systemctl daemon-reload && systemctl enable --now vending-docker-prune.timer
+    --unique-id "$INSTANCE_ID" --status "$1" || true
 }
 
 IMDS=http://169.254.169.254/latest
@@ -69,8 +44,8 @@ log "bootstrapping $RUNNER_NAME (stack $VENDING_STACK, fleet $VENDING_FLEET, $VE
 # Installs what is missing: a pre-baked image (--image-id) that has the packages skips the download.
 need() {
   local p missing=()
-  for p in "$@"; do rpm -q "$p" >/dev/null 2>&1 || missing+=("$p"); done
-  if [ ${#missing[@]} -gt 0 ]; then dnf install -y -q "${missing[@]}"; fi
+  for p; do rpm -q "$p" >/dev/null || missing+=("$p"); done
+  [ ${#missing[@]} = 0 ] || dnf install -y -q "${missing[@]}"
 }
 
 # Logs first, so that any later failure is readable in CloudWatch Logs.
@@ -87,7 +62,7 @@ printf '{"agent":{"run_as_user":"root"},"logs":{"logs_collected":{"files":{"coll
 LOGS_SHIPPED=yes
 log "shipping logs to CloudWatch Logs group $VENDING_LOG_GROUP, streams $INSTANCE_ID/{bootstrap,runner,watcher}"
 # The launch template tags what every runner has; this instance's EC2 tag says its own (computetype from IMDS).
-aws ec2 create-tags --resources "$INSTANCE_ID" --tags "[{\"Key\":\"vending:runner-tags\",\"Value\":\"$TAGS\"}]" || log "cannot tag $INSTANCE_ID"
+aws ec2 create-tags --resources "$INSTANCE_ID" --tags "[{\"Key\":\"vending:runner-tags\",\"Value\":\"$TAGS\"}]" || true
 
 # Reachability: a clear line beats a hang in curl or gitlab-runner register.
 for url in "$VENDING_GITLAB_URL" https://gitlab-runner-downloads.s3.amazonaws.com; do
@@ -99,18 +74,14 @@ done
 
 if [ "$VENDING_EXECUTOR" = docker ]; then
   need docker
-  docker_on_nvme
   systemctl enable --now docker
-  docker_prune
 else
   need git
 fi
 
 # An image's gitlab-runner is kept when it is the requested version (or any version for "latest").
 have=$(/usr/local/bin/gitlab-runner --version 2>/dev/null | sed -n 's/^Version: *//p') || have=''
-if [ -n "$have" ] && [[ $VENDING_RUNNER_VERSION == @(latest|"$have") ]]; then
-  log "gitlab-runner $have from the image"
-else
+if [ -z "$have" ] || [[ $VENDING_RUNNER_VERSION != @(latest|"$have") ]]; then
   if [ "$VENDING_RUNNER_VERSION" = latest ]; then rel=latest; else rel="v$VENDING_RUNNER_VERSION"; fi
   url="https://gitlab-runner-downloads.s3.amazonaws.com/$rel/binaries/gitlab-runner-linux-$VENDING_ARCH"
   if ! curl -fsSL --retry 5 -o /usr/local/bin/gitlab-runner "$url"; then
