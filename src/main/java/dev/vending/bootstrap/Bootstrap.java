@@ -19,7 +19,7 @@ import java.util.Map;
 public final class Bootstrap {
     /** Names the template must map in its Fn::Sub of the header (besides AWS:: pseudo parameters). */
     public static final List<String> RUNTIME_VARIABLES = List.of(
-            "GitLabUrl", "TokenSource", "AsgName", "LaunchHookName", "TerminateHookName", "CacheBucket", "LogGroup");
+            "GitLabUrl", "TokenSource", "AsgName", "LaunchHookName", "TerminateHookName", "SignalResource", "CacheBucket", "LogGroup");
     /** The Linux watcher's scaling settings: CloudWatch namespace of the job-slot metric ('' = do not publish), protect busy runners ('' = no). */
     public static final List<String> LINUX_SCALING_VARIABLES = List.of("MetricNamespace", "ProtectBusy");
 
@@ -108,7 +108,7 @@ public final class Bootstrap {
     }
 
     /**
-     * Drops blank lines and whole-line comments (but not {@code #!} lines) from a body: user data is
+     * Drops blank lines, whole-line comments (but not {@code #!} lines) and indentation from a body: user data is
      * limited to 16 KB, and the commented originals are the resources in the repository.
      */
     static String compact(String body) {
@@ -123,7 +123,8 @@ public final class Bootstrap {
             }
             String trimmed = body.substring(start, end).strip();
             if (!trimmed.isEmpty() && !(trimmed.startsWith("#") && !trimmed.startsWith("#!"))) {
-                out.append(body, start, end + 1);
+                // indentation goes too: neither bash nor PowerShell needs it, and no script has a multi-line string
+                out.append(trimmed).append('\n');
             }
             start = end + 1;
         }

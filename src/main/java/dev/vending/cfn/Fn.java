@@ -39,6 +39,10 @@ public final class Fn {
         return new Intrinsic("Fn::Join", List.of(delimiter, List.copyOf(values)));
     }
 
+    public static Intrinsic split(String delimiter, Object value) {
+        return new Intrinsic("Fn::Split", List.of(delimiter, value));
+    }
+
     public static Intrinsic ifThen(Condition condition, Object whenTrue, Object whenFalse) {
         return new Intrinsic("Fn::If", List.of(condition.logicalId(), whenTrue, whenFalse));
     }

@@ -12,6 +12,7 @@ public abstract class Resource {
     private final String logicalId;
     private Condition condition;
     private Map<String, Object> updatePolicy;
+    private Map<String, Object> creationPolicy;
     private Map<String, Object> metadata;
 
     protected Resource(String logicalId) {
@@ -45,6 +46,10 @@ public abstract class Resource {
         return this;
     }
 
+    protected void creationPolicy(Map<String, Object> p) {
+        this.creationPolicy = p;
+    }
+
     protected void updatePolicy(Map<String, Object> p) {
         this.updatePolicy = p;
     }
@@ -60,6 +65,7 @@ public abstract class Resource {
         return Props.of()
                 .put("Type", type())
                 .put("Condition", condition == null ? null : condition.logicalId())
+                .put("CreationPolicy", creationPolicy)
                 .put("UpdatePolicy", updatePolicy)
                 .put("Metadata", metadata)
                 .put("Properties", props == null || props.isEmpty() ? null : props.toMap());

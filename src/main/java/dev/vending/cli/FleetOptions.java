@@ -118,6 +118,10 @@ public final class FleetOptions {
     @Option(names = "--cache", completionCandidates = Completions.Caches.class, paramLabel = "CACHE", description = "s3 (a shared cache bucket) or none (default: ${DEFAULT-VALUE}).", defaultValue = "s3")
     String cache;
 
+    @Option(names = "--alarm-topic-arn", paramLabel = "ARN",
+            description = "SNS topic to notify when fewer runners are in service than desired for 15 minutes (failing bootstraps).")
+    String alarmTopicArn;
+
     /** Builds the validated spec; contradictions and bad values throw with the flag's name. */
     public FleetSpec toSpec() {
         FleetSpec.Builder b = FleetSpec.builder()
@@ -144,7 +148,8 @@ public final class FleetOptions {
                 .volumeSize(volumeSize)
                 .cache(CacheMode.parse(cache))
                 .scaling(scaleOn == null ? null : dev.vending.fleet.Scaling.parse(scaleOn))
-                .scheduleMin(scheduleMin);
+                .scheduleMin(scheduleMin)
+                .alarmTopicArn(alarmTopicArn);
         if (arch != null) {
             b.arch(Arch.parse(arch));
         }

@@ -16,6 +16,8 @@ import dev.vending.fleet.OperatingSystem;
 public final class CostEstimate {
     public static final double HOURS_PER_WEEK = 168;
     public static final int WEEKS_PER_YEAR = 52;
+    /** AWS bills per-month prices (EBS) at 730 hours a month. */
+    public static final double HOURS_PER_MONTH = 730;
 
     private CostEstimate() {
     }
@@ -38,12 +40,13 @@ public final class CostEstimate {
         }
         StringBuilder s = new StringBuilder("estimated cost: ").append(usd(r.billedWeekly())).append("/week");
         s.append(" (").append(num(r.hoursPerWeek())).append(" h/week, ").append(r.region());
-        s.append(r.purchase().usesSpot() ? ", Spot price estimated" : "").append(")");
+        s.append(")");
         if (r.arm64()) {
             s.append(", ").append(usd(r.weekly())).append("/week for the same work at arm64 factor ").append(num(r.armFactor()));
         }
         double p = r.savingsPercent();
-        s.append(", ").append(percent(Math.abs(p))).append(p >= 0 ? " below" : " above").append(" an always-on ").append(r.baselineType());
+        s.append(", ").append(percent(Math.abs(p))).append(p >= 0 ? " below " : " above ").append(r.instances())
+                .append(" always-on ").append(r.baselineType());
         if (spec.elastic()) {
             s.append(" at the starting size; elastic between ").append(spec.capacity().min()).append(" and ").append(spec.capacity().max())
                     .append(": vending cost --busy-hours-per-week H");
@@ -107,16 +110,22 @@ public final class CostEstimate {
         double spotInstances = usesSpot ? (instances - base) * spec.purchase().spotPercent() / 100.0 : 0;
         double odInstances = instances - spotInstances;
         double factor = spec.arch() == Arch.ARM64 ? in.armFactor() : 1.0;
+        // Billed per instance-hour besides the instance: its public IPv4 address and its root volume
+        // (both exist while the instance does), for the fleet and the baseline alike.
+        double gp3 = table.gp3PerGbMonth(in.region()).orElseThrow(() -> new IllegalStateException("no EBS price for " + in.region()));
+        double ipv4 = in.publicIpv4() ? table.publicIpv4PerHour() : 0;
+        double ebs = spec.volumeSizeGiB() * gp3 / HOURS_PER_MONTH;
+        double extra = ipv4 + ebs;
 
-        double baseline = instances * baselinePrice * HOURS_PER_WEEK;
-        double afterSchedule = instances * baselinePrice * hours;
-        double afterType = instances * od * hours;
+        double baseline = instances * (baselinePrice + extra) * HOURS_PER_WEEK;
+        double afterSchedule = instances * (baselinePrice + extra) * hours;
+        double afterType = instances * (od + extra) * hours;
         double afterArm = afterType * factor;
-        double billed = (odInstances * od + spotInstances * spot) * hours;
+        double billed = (odInstances * od + spotInstances * spot + instances * extra) * hours;
         double weekly = billed * factor;
         return new CostReport(spec.name(), in.region(), spec.os(), spec.arch(), type, spec.purchase(), instances, spotInstances,
                 hours, hoursFrom, od, odFrom, spot, spotFrom, in.armFactor(), spec.arch() == Arch.ARM64,
-                in.baselineType(), baselinePrice, table.date(), table.source(),
+                in.baselineType(), baselinePrice, table.date(), table.source(), ipv4, spec.volumeSizeGiB(), ebs,
                 afterType, billed, weekly, baseline,
                 baseline - afterSchedule, afterSchedule - afterType, afterType - afterArm, afterArm - weekly);
     }

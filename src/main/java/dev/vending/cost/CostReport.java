@@ -13,6 +13,8 @@ import static dev.vending.cost.CostEstimate.usd;
 /**
  * One fleet's estimated cost per week (USD) and how it compares with the baseline.
  *
+ * @param publicIpv4PerHour each instance's public IPv4 address per hour (0 when the subnets assign none)
+ * @param volumePerHour    each instance's gp3 root volume of {@code volumeGiB} per hour
  * @param onDemandWeekly   the fleet's hours at On-Demand prices, all instances
  * @param billedWeekly     the fleet's hours at its Spot/On-Demand mix: what AWS would bill
  * @param weekly           {@code billedWeekly} times the arm64 factor: the cost of the baseline's work
@@ -25,11 +27,12 @@ public record CostReport(String fleet, String region, OperatingSystem os, Arch a
         int instances, double spotInstances, double hoursPerWeek, String hoursFrom,
         double onDemandPrice, String onDemandFrom, double spotPrice, String spotFrom, double armFactor, boolean arm64,
         String baselineType, double baselinePrice, String priceDate, String priceSource,
+        double publicIpv4PerHour, int volumeGiB, double volumePerHour,
         double onDemandWeekly, double billedWeekly, double weekly, double baselineWeekly,
         double savedBySchedule, double savedByType, double savedByArm, double savedBySpot) {
 
-    public static final String ESTIMATE_NOTE = "Estimates, not a bill: list prices without tax, EBS volumes, data transfer, "
-            + "NAT, S3 or CloudWatch; Spot prices change all the time.";
+    public static final String ESTIMATE_NOTE = "Estimates, not a bill: list prices without tax, data transfer, NAT, S3 or "
+            + "CloudWatch; each instance's public IPv4 address and root volume included (docs/cost.md).";
 
     public double yearly() {
         return weekly * CostEstimate.WEEKS_PER_YEAR;
@@ -69,6 +72,8 @@ public record CostReport(String fleet, String region, OperatingSystem os, Arch a
         }
         s.append('\n');
         s.append(String.format(java.util.Locale.ROOT, "  %-14s On-Demand $%.4f (baseline, Linux list price)%n", baselineType, baselinePrice));
+        s.append(String.format(java.util.Locale.ROOT, "  per instance   public IPv4 $%.4f%s, %d GiB gp3 root volume $%.4f%n", publicIpv4PerHour,
+                publicIpv4PerHour == 0 ? " (none assumed)" : " (assumed: the subnets assign one)", volumeGiB, volumePerHour));
         s.append('\n');
         row(s, "", "per week", "per year");
         row(s, "fleet at On-Demand prices", usd(onDemandWeekly), usd(onDemandWeekly * CostEstimate.WEEKS_PER_YEAR));
@@ -77,7 +82,7 @@ public record CostReport(String fleet, String region, OperatingSystem os, Arch a
         if (arm64) {
             row(s, "same work as the baseline (arm64 x " + num(armFactor) + ")", usd(weekly), usd(yearly()));
         }
-        row(s, "baseline: " + instances + " x " + baselineType + " On-Demand, 168 h", usd(baselineWeekly), usd(baselineYearly()));
+        row(s, "baseline: " + instances + " always-on " + baselineType + " On-Demand", usd(baselineWeekly), usd(baselineYearly()));
         s.append('\n');
         s.append("Saved against the baseline: ").append(usd(savedWeekly())).append("/week, ").append(usd(savedWeekly() * CostEstimate.WEEKS_PER_YEAR))
                 .append("/year (").append(pct(savingsPercent())).append(")\n");
@@ -138,6 +143,9 @@ public record CostReport(String fleet, String region, OperatingSystem os, Arch a
         by.put("arm64WeeklyUsd", round(savedByArm, 2));
         by.put("spotWeeklyUsd", round(savedBySpot, 2));
         m.put("savings", by);
+        m.put("publicIpv4PerHour", round(publicIpv4PerHour, 5));
+        m.put("volumeGiB", volumeGiB);
+        m.put("volumePerHour", round(volumePerHour, 5));
         m.put("priceDate", priceDate);
         m.put("priceSource", priceSource);
         m.put("note", ESTIMATE_NOTE);

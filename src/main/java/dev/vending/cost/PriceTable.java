@@ -33,15 +33,19 @@ public final class PriceTable {
     private final String date;
     private final String source;
     private final Map<String, Price> prices;
+    private final Map<String, Double> gp3PerGbMonth;
+    private final double publicIpv4PerHour;
 
     /** Prices of one type in one region, USD per instance-hour. */
     public record Price(double onDemand, double spot) {
     }
 
-    PriceTable(String date, String source, Map<String, Price> prices) {
+    PriceTable(String date, String source, Map<String, Price> prices, Map<String, Double> gp3PerGbMonth, double publicIpv4PerHour) {
         this.date = date;
         this.source = source;
         this.prices = Collections.unmodifiableMap(new LinkedHashMap<>(prices));
+        this.gp3PerGbMonth = Map.copyOf(gp3PerGbMonth);
+        this.publicIpv4PerHour = publicIpv4PerHour;
     }
 
     public static PriceTable bundled() {
@@ -63,6 +67,8 @@ public final class PriceTable {
     static PriceTable parse(String csv) {
         String date = null;
         String source = null;
+        Map<String, Double> gp3 = new LinkedHashMap<>();
+        Double ipv4 = null;
         Map<String, Price> prices = new LinkedHashMap<>();
         boolean header = false;
         int lineNo = 0;
@@ -79,6 +85,12 @@ public final class PriceTable {
                         date = c.substring(5).strip();
                     } else if (c.startsWith("source:")) {
                         source = c.substring(7).strip();
+                    } else if (c.startsWith("ebs_gp3_usd_per_gb_month:")) {
+                        for (String kv : c.substring(c.indexOf(':') + 1).strip().split("\\s+")) {
+                            gp3.put(kv.substring(0, kv.indexOf('=')), Double.parseDouble(kv.substring(kv.indexOf('=') + 1)));
+                        }
+                    } else if (c.startsWith("public_ipv4_usd_per_hour:")) {
+                        ipv4 = Double.parseDouble(c.substring(c.indexOf(':') + 1).strip().split("\\s+")[0]);
                     }
                     continue;
                 }
@@ -101,10 +113,11 @@ public final class PriceTable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (date == null || source == null) {
-            throw new IllegalStateException(RESOURCE + ": header needs '# date:' and '# source:' lines");
+        if (date == null || source == null || ipv4 == null || gp3.isEmpty()) {
+            throw new IllegalStateException(RESOURCE + ": header needs '# date:', '# source:', '# ebs_gp3_usd_per_gb_month:' "
+                    + "and '# public_ipv4_usd_per_hour:' lines");
         }
-        return new PriceTable(date, source, prices);
+        return new PriceTable(date, source, prices, gp3, ipv4);
     }
 
     private static String key(String region, String type) {
@@ -117,6 +130,16 @@ public final class PriceTable {
 
     public String source() {
         return source;
+    }
+
+    /** EBS gp3 storage, USD per GiB-month, in a region of the table. */
+    public Optional<Double> gp3PerGbMonth(String region) {
+        return Optional.ofNullable(gp3PerGbMonth.get(region));
+    }
+
+    /** A public IPv4 address, USD per hour (the same in every region). */
+    public double publicIpv4PerHour() {
+        return publicIpv4PerHour;
     }
 
     /** Regions the table covers, sorted. */

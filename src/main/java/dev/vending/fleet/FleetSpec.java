@@ -11,16 +11,18 @@ import dev.vending.failure.BadInput;
  * template goes through here, so an invalid combination cannot reach the template builder.
  *
  * @param schedule null when the fleet runs around the clock
+ * @param alarmTopicArn SNS topic told when fewer instances are in service than desired; null for no alarm
  * @param scaling  null for a fixed size (or a schedule's sizes); else target tracking between min and max
  */
 public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch arch, OperatingSystem os,
         List<String> instanceTypes, RunnerSettings runner, Schedule schedule, int volumeSizeGiB, CacheMode cache,
-        Scaling scaling) {
+        Scaling scaling, String alarmTopicArn) {
 
     public static final String DEFAULT_NAME = "gitlab-runners";
     public static final int DEFAULT_RUNNERS = 1;
     private static final Pattern NAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9-]{0,27}");
     public static final int MAX_INSTANCE_TYPES = 20;
+    private static final Pattern SNS_TOPIC = Pattern.compile("arn:aws(-[a-z]+)*:sns:[a-z]{2}(-[a-z]+)+-[0-9]:[0-9]{12}:[A-Za-z0-9_-]{1,256}");
     /** --max of an elastic fleet when not given. */
     public static final int ELASTIC_DEFAULT_MAX = 10;
 
@@ -43,6 +45,9 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
         if (volumeSizeGiB < minVolume(os) || volumeSizeGiB > 16_384) {
             throw new BadInput("--volume-size", "must be between " + minVolume(os) + " and 16384 GiB for "
                     + os.id() + " (got " + volumeSizeGiB + ")");
+        }
+        if (alarmTopicArn != null && !SNS_TOPIC.matcher(alarmTopicArn).matches()) {
+            throw new BadInput("--alarm-topic-arn", "not an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)");
         }
         if (schedule != null && schedule.runnersWhenStarted() > capacity.max()) {
             throw new BadInput(scaling != null ? "--schedule-min" : "--schedule-runners",
@@ -111,6 +116,7 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
         private Integer scheduleRunners;
         private Integer volumeSize;
         private CacheMode cache = CacheMode.S3;
+        private String alarmTopicArn;
         private Scaling scaling;
         private Integer scheduleMin;
 
@@ -137,6 +143,7 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
         public Builder scheduleRunners(Integer v) { scheduleRunners = v; return this; }
         public Builder volumeSize(Integer v) { volumeSize = v; return this; }
         public Builder cache(CacheMode v) { cache = v; return this; }
+        public Builder alarmTopicArn(String v) { alarmTopicArn = v; return this; }
         public Builder scaling(Scaling v) { scaling = v; return this; }
         public Builder scheduleMin(Integer v) { scheduleMin = v; return this; }
 
@@ -185,7 +192,7 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
             RunnerSettings runner = new RunnerSettings(executor, concurrency, tags, gitlabUrl, version, dockerImage, privileged,
                     drainSeconds);
             return new FleetSpec(name, capacity, purchase, arch, os, types, runner, schedule,
-                    volumeSize != null ? volumeSize : defaultVolume(os), cache, scaling);
+                    volumeSize != null ? volumeSize : defaultVolume(os), cache, scaling, alarmTopicArn);
         }
 
         /**

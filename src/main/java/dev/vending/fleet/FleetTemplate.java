@@ -111,7 +111,7 @@ public final class FleetTemplate {
         Parameter max = t.add(Parameter.number(P_MAX).group(gCapacity).label("Maximum instances")
                 .description("Most instances the group may run; keep it above the runner count, since rolling updates "
                         + "launch new runners before draining old ones")
-                .defaultValue(spec.capacity().max()).minValue(1).maxValue(Capacity.MAX_LIMIT));
+                .defaultValue(spec.capacity().max()).minValue(UpdateBatches.minInService(spec) + 1).maxValue(Capacity.MAX_LIMIT));
         Parameter image = t.add(new Parameter(P_IMAGE, "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>").group(gInstances)
                 .label("AMI (SSM parameter)")
                 .description("Public SSM parameter of the AMI; the latest image is taken at each stack update. "
@@ -153,6 +153,7 @@ public final class FleetTemplate {
                             List.of(Fn.getAtt(cache, "Arn"), Fn.sub("${CacheBucket.Arn}/*")),
                             Map.of("Bool", Map.of("aws:SecureTransport", "false")))));
             t.add(tlsOnly).onlyIf(k.hasCache());
+            CacheEmptier.add(t, cache, k.hasCache(), logs);
         }
 
         IamRole role = instanceRole(createSecret, tokenParam, logs, cache, k.hasCache(), elastic);
@@ -181,8 +182,11 @@ public final class FleetTemplate {
         lt.instanceTag(new Tag("vending:runner-tags", k.runnerTags()));
         t.add(lt);
 
-        int batch = Capacity.rollingBatch(spec.capacity().desired());
         int launchTimeout = spec.os() == OperatingSystem.WINDOWS ? WINDOWS_LAUNCH_TIMEOUT_SECONDS : LAUNCH_TIMEOUT_SECONDS;
+        // Each new instance signals SUCCESS once registered and past its launch hook (FAILURE on a failed
+        // bootstrap): creation and every update batch wait for those signals, PauseTime is their timeout.
+        String timeout = "PT" + (launchTimeout / 60) + "M";
+        UpdateBatches rolling = UpdateBatches.of(spec, t, allParameters, gCapacity);
         AutoScalingGroup asg = new AutoScalingGroup(ASG)
                 .minSize(Fn.ref(min))
                 .maxSize(Fn.ref(max))
@@ -199,8 +203,10 @@ public final class FleetTemplate {
                         DRAIN_HEARTBEAT_SECONDS, "CONTINUE"))
                 .metricsCollection(List.of("GroupDesiredCapacity", "GroupInServiceInstances", "GroupPendingInstances",
                         "GroupTerminatingInstances"))
-                .rollingUpdate(Fn.ref(count), batch, "PT" + (launchTimeout / 60) + "M", false,
-                        List.of("HealthCheck", "ReplaceUnhealthy", "AZRebalance", "AlarmNotification", "ScheduledActions"));
+                .rollingUpdate(rolling.minInService(), rolling.batch(), timeout, true,
+                        List.of("HealthCheck", "ReplaceUnhealthy", "AZRebalance", "AlarmNotification", "ScheduledActions"))
+                // creation waits for one signal per runner the group starts with (RunnerCount, 0 outside a schedule's window)
+                .resourceSignal(Fn.ref(count), timeout);
         asg.autoScalingGroupName(Fn.sub(asgName()));
         asg.defaultInstanceWarmup(elastic.warmup());
         if (k.capacityRebalance() != null) {
@@ -209,6 +215,11 @@ public final class FleetTemplate {
         asg.tag(new Tag("Name", Fn.sub("${AWS::StackName}-runner"), true));
         fleetTags.forEach(tag -> asg.tag(new Tag(tag.key(), tag.value(), true)));
         t.add(asg);
+
+        if (spec.alarmTopicArn() != null) {
+            t.add(InServiceAlarm.of(spec.alarmTopicArn(), spec.os() == OperatingSystem.WINDOWS
+                    ? WINDOWS_LAUNCH_TIMEOUT_SECONDS : LAUNCH_TIMEOUT_SECONDS));
+        }
 
         if (k.schedule() != null) {
             FleetValues.ScheduleValues s = k.schedule();
@@ -273,6 +284,15 @@ public final class FleetTemplate {
         statements.add(Statement.allow("OwnLifecycleActions",
                 List.of("autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat"), List.of(groupArn)));
         statements.addAll(elastic.statements(groupArn));
+        // the stack's own ARN (with its unique id): signals reach this stack's resources only
+        statements.add(Statement.allow("SignalOwnStack", List.of("cloudformation:SignalResource"), List.of(Fn.ref("AWS::StackId"))));
+        // each instance tags itself with its runner tags (its purchase option is known only on the instance):
+        // instances of this stack, that one tag key only
+        Map<String, Object> ownTag = new LinkedHashMap<>();
+        ownTag.put("StringEquals", Map.of("aws:ResourceTag/vending:stack", Fn.STACK_NAME));
+        ownTag.put("ForAllValues:StringEquals", Map.of("aws:TagKeys", List.of("vending:runner-tags")));
+        statements.add(Statement.allow("TagOwnInstances", List.of("ec2:CreateTags"),
+                List.of(Fn.sub("arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/*"))).withCondition(ownTag));
         statements.add(Statement.allow("ShipLogs",
                 List.of("logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"),
                 // the log group's Arn attribute ends in ":*", which covers its streams
@@ -299,13 +319,17 @@ public final class FleetTemplate {
         vars.put("AsgName", Fn.sub(asgName()));
         vars.put("LaunchHookName", Bootstrap.LAUNCH_HOOK);
         vars.put("TerminateHookName", Bootstrap.TERMINATE_HOOK);
+        vars.put("SignalResource", ASG);
         vars.put("CacheBucket", cache == null ? "" : k.hasCache() == null ? Fn.ref(cache) : Fn.ifThen(k.hasCache(), Fn.ref(cache), ""));
         vars.put("LogGroup", Fn.ref(logs));
         vars.putAll(new java.util.TreeMap<>(elastic.watcherVariables()));
         if (k.hasCache() != null) {
             vars.put("CacheMode", Fn.ifThen(k.hasCache(), "s3", "none"));
         }
-        Intrinsic header = new Intrinsic("Fn::Sub", List.of(script.header(), vars));
-        return Fn.base64(Fn.join("", List.of(header, script.deliveredBody())));
+        // One Fn::Sub over header and body (the body's "${" escaped as "${!"), not a Join of the two:
+        // the body then sits two levels less deep in the YAML. The Linux body is packed (base64 has no
+        // "${"); Windows' body is plain text.
+        String body = script.deliveredBody().replace("${", "${!");
+        return Fn.base64(new Intrinsic("Fn::Sub", List.of(script.header() + body, vars)));
     }
 }

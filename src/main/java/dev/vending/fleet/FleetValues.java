@@ -27,7 +27,7 @@ import dev.vending.cfn.resource.AutoScalingGroup.MixedInstancesPolicy.OptionalTy
  * @param schedule          null when the fleet has no schedule
  * @param bootstrapPlaceholders placeholders taken from template parameters instead (Fn::Sub text), none when fixed
  */
-record FleetValues(List<?> instanceTypes, CfnValue onDemandBase, CfnValue onDemandPercentAboveBase, String spotStrategy,
+record FleetValues(List<?> instanceTypes, CfnValue onDemandBase, CfnValue onDemandPercentAboveBase, CfnValue spotStrategy,
         CfnValue capacityRebalance, CfnValue hopLimit, CfnValue volumeSize, Condition hasCache, ScheduleValues schedule,
         Map<Placeholder, String> bootstrapPlaceholders, CfnValue runnerTags, CfnValue outputTags) {
 
@@ -36,17 +36,18 @@ record FleetValues(List<?> instanceTypes, CfnValue onDemandBase, CfnValue onDema
     }
 
     static final int OPTIONAL_TYPE_SLOTS = 5;
+    static final String SPOT_STRATEGY = "price-capacity-optimized";
 
     static FleetValues fixed(FleetSpec spec) {
         Purchase p = spec.purchase();
         Schedule s = spec.schedule();
         return new FleetValues(spec.instanceTypes(), CfnValue.of(p.onDemandBase()), CfnValue.of(p.onDemandPercentAboveBase()),
-                p.usesSpot() ? "price-capacity-optimized" : null, p.usesSpot() ? CfnValue.of(true) : null,
+                p.usesSpot() ? CfnValue.of(SPOT_STRATEGY) : null, p.usesSpot() ? CfnValue.of(true) : null,
                 CfnValue.of(spec.runner().executor() == Executor.DOCKER ? 2 : 1), CfnValue.of(spec.volumeSizeGiB()), null,
                 s == null ? null : new ScheduleValues(CfnValue.of(s.start().text()), CfnValue.of(s.stop().text()),
                         CfnValue.of(s.timeZone()), CfnValue.of(s.runnersWhenStarted()), null),
-                Map.of(), CfnValue.of(String.join(",", spec.runnerTags().onInstance(p.allSpotOnly()))),
-                CfnValue.of(String.join(",", spec.runnerTags().anyInstance(p))));
+                Map.of(), CfnValue.of(String.join(",", spec.runnerTags().everyInstance(p))),
+                CfnValue.of(String.join(",", spec.runnerTags().everyInstance(p))));
     }
 
     static FleetValues parameters(Template t, FleetSpec spec) {
@@ -95,7 +96,8 @@ record FleetValues(List<?> instanceTypes, CfnValue onDemandBase, CfnValue onDema
                 .defaultValue(spec.instanceTypes().get(0)).allowedPattern("^[a-z][a-z0-9-]*\\.[a-z0-9]+$")
                 .description("All instance types must be " + spec.arch().awsName() + " (the AMI's architecture)"));
         types.add(Fn.ref("InstanceType1"));
-        for (int i = 2; i <= OPTIONAL_TYPE_SLOTS + 1; i++) {
+        // at least the spec's types: the full template must not drop any of them
+        for (int i = 2; i <= Math.max(OPTIONAL_TYPE_SLOTS + 1, spec.instanceTypes().size()); i++) {
             String id = "InstanceType" + i;
             t.add(Parameter.string(id).group(gPurchase).label("Instance type " + i + " (optional)")
                     .defaultValue(spec.instanceTypes().size() >= i ? spec.instanceTypes().get(i - 1) : "")
@@ -106,9 +108,11 @@ record FleetValues(List<?> instanceTypes, CfnValue onDemandBase, CfnValue onDema
         t.add(Parameter.number("OnDemandBaseCapacity").group(gPurchase).label("On-Demand base")
                 .description("Instances that are always On-Demand").defaultValue(spec.purchase().onDemandBase())
                 .minValue(0).maxValue(Capacity.LIMIT));
-        t.add(Parameter.number("SpotPercent").group(gPurchase).label("Spot share above the base (%)")
-                .description("0 = all On-Demand, 100 = all Spot").defaultValue(spec.purchase().spotPercent())
-                .minValue(0).maxValue(100));
+        // A String with a pattern, not a Number: the value indexes a list and is compared as text, so
+        // "050" or "50.5" must be refused at the console rather than fail or mismatch at deploy time.
+        t.add(Parameter.string("SpotPercent").group(gPurchase).label("Spot share above the base (%)")
+                .description("0 = all On-Demand, 100 = all Spot").defaultValue(Integer.toString(spec.purchase().spotPercent()))
+                .allowedPattern("^(100|[1-9]?[0-9])$").constraintDescription("a whole number from 0 to 100"));
         Condition usesSpot = t.add(new Condition("UsesSpot", Fn.not(Fn.equalTo(Fn.ref("SpotPercent"), "0"))));
         Condition allSpot = t.add(new Condition("AllSpot", Fn.and(Fn.equalTo(Fn.ref("SpotPercent"), "100"),
                 Fn.equalTo(Fn.ref("OnDemandBaseCapacity"), "0"))));
@@ -139,15 +143,23 @@ record FleetValues(List<?> instanceTypes, CfnValue onDemandBase, CfnValue onDema
         Object fixedTags = fixed.contains("${") ? Fn.sub(fixed) : fixed;
         Intrinsic extra = Fn.ifThen(t.add(new Condition("HasRunnerTags", Fn.not(Fn.equalTo(Fn.ref(userTags), "")))),
                 Fn.sub(",${RunnerTags}"), "");
-        Intrinsic instanceTags = Fn.join("", List.of(Fn.ifThen(allSpot, RunnerTags.SPOT + ",", RunnerTags.ON_DEMAND + ","),
-                fixedTags, extra));
+        // what every runner has (RunnerTags.everyInstance): a mixed fleet's runners differ in computetype-*
         Intrinsic outputTags = Fn.join("", List.of(Fn.ifThen(allSpot, RunnerTags.SPOT + ",",
-                Fn.ifThen(usesSpot, RunnerTags.SPOT + "," + RunnerTags.ON_DEMAND + ",", RunnerTags.ON_DEMAND + ",")), fixedTags, extra));
+                Fn.ifThen(usesSpot, "", RunnerTags.ON_DEMAND + ",")), fixedTags, extra));
+        // the launch template's EC2 tag starts as that set; each instance then tags itself with its own runner tags
+        Intrinsic instanceTags = outputTags;
         CfnValue hopLimit = executor == null ? CfnValue.of(1) : Fn.ifThen(t.add(new Condition("DockerExecutor",
                 Fn.equalTo(Fn.ref(executor), "docker"))), 2, 1);
-        return new FleetValues(types, Fn.ref("OnDemandBaseCapacity"), new Intrinsic("Fn::Sub",
-                List.of("${Pct}", Map.of("Pct", Fn.ifThen(usesSpot, Fn.sub("${SpotPercent}"), "100")))),
-                "price-capacity-optimized", Fn.ifThen(usesSpot, true, false), hopLimit, Fn.ref("VolumeSize"), hasCache,
+        // The On-Demand share is 100 - SpotPercent; CloudFormation has no arithmetic, so it is looked up
+        // by index (Fn::Select takes a Ref as its index) in "100,99,...,0", split (one short string).
+        StringBuilder onDemandBySpot = new StringBuilder();
+        for (int spot = 0; spot <= 100; spot++) {
+            onDemandBySpot.append(spot == 0 ? "" : ",").append(100 - spot);
+        }
+        return new FleetValues(types, Fn.ref("OnDemandBaseCapacity"),
+                new Intrinsic("Fn::Select", List.of(Fn.ref("SpotPercent"), Fn.split(",", onDemandBySpot.toString()))),
+                // without Spot both are left out, as in a generated template
+                Fn.ifThen(usesSpot, SPOT_STRATEGY, Fn.NO_VALUE), Fn.ifThen(usesSpot, true, Fn.NO_VALUE), hopLimit, Fn.ref("VolumeSize"), hasCache,
                 new ScheduleValues(Fn.ref("ScheduleStart"), Fn.ref("ScheduleStop"), Fn.ref("ScheduleTimeZone"),
                         Fn.ref("ScheduleRunners"), hasSchedule),
                 placeholders, instanceTags, outputTags);

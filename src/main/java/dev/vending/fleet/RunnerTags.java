@@ -45,6 +45,17 @@ public record RunnerTags(List<String> fixed, List<String> user) {
         return tags;
     }
 
+    /**
+     * The tags every runner of a fleet bought this way has, so a job asking for all of them can run on
+     * any runner: a mixed fleet's runners differ in computetype-*, so it is left out.
+     */
+    public List<String> everyInstance(Purchase purchase) {
+        if (purchase.allSpotOnly() || purchase.allOnDemandOnly()) {
+            return onInstance(purchase.allSpotOnly());
+        }
+        return onInstance(false).subList(1, onInstance(false).size());
+    }
+
     /** Every tag some runner of a fleet bought this way has: what a job may ask for. */
     public List<String> anyInstance(Purchase purchase) {
         List<String> tags = new ArrayList<>();

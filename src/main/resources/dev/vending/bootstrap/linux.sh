@@ -14,13 +14,20 @@ on_exit() {
   [ -z "$DONE" ] || return 0
   log "bootstrap FAILED (exit $rc near line $LINE of /run/vending-bootstrap.sh); abandoning the launch so Auto Scaling replaces this instance"
   if [ -n "$LOGS_SHIPPED" ]; then sleep 15; fi # let the CloudWatch agent ship this log first
-  if [ -n "$INSTANCE_ID" ]; then lifecycle ABANDON; fi
+  if [ -n "$INSTANCE_ID" ]; then lifecycle ABANDON; signal FAILURE; fi
 }
 trap on_exit EXIT
 lifecycle() {
   aws autoscaling complete-lifecycle-action --auto-scaling-group-name "$VENDING_ASG" \
     --lifecycle-hook-name "$VENDING_LAUNCH_HOOK" --instance-id "$INSTANCE_ID" \
     --lifecycle-action-result "$1" || log "could not complete the launch lifecycle action ($1)"
+}
+
+# Stack creation and each rolling-update batch wait for one signal per new instance (docs/lifecycle.md).
+# Outside those (scale-out, schedules, replacements) CloudFormation refuses it (the CLI logs why): harmless.
+signal() {
+  aws cloudformation signal-resource --stack-name "$VENDING_STACK" --logical-resource-id "$VENDING_SIGNAL_RESOURCE" \
+    --unique-id "$INSTANCE_ID" --status "$1" || true
 }
 
 IMDS=http://169.254.169.254/latest
@@ -34,8 +41,15 @@ RUNNER_NAME="${INSTANCE_ID}-in-${ACCOUNT_ID}-at-${VENDING_REGION}"
 TAGS="$COMPUTETYPE,$VENDING_FIXED_TAGS${VENDING_USER_TAGS:+,$VENDING_USER_TAGS}"
 log "bootstrapping $RUNNER_NAME (stack $VENDING_STACK, fleet $VENDING_FLEET, $VENDING_EXECUTOR executor, $LIFECYCLE)"
 
+# Installs what is missing: a pre-baked image (--image-id) that has the packages skips the download.
+need() {
+  local p missing=()
+  for p; do rpm -q "$p" >/dev/null || missing+=("$p"); done
+  [ ${#missing[@]} = 0 ] || dnf install -y -q "${missing[@]}"
+}
+
 # Logs first, so that any later failure is readable in CloudWatch Logs.
-if ! dnf install -y -q amazon-cloudwatch-agent; then
+if ! need amazon-cloudwatch-agent; then
   log "cannot install packages from the Amazon Linux repositories (check the subnet's route to the internet, a NAT gateway or an S3 endpoint)"
   false
 fi
@@ -47,6 +61,8 @@ printf '{"agent":{"run_as_user":"root"},"logs":{"logs_collected":{"files":{"coll
 /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c "file:$CW" >/dev/null
 LOGS_SHIPPED=yes
 log "shipping logs to CloudWatch Logs group $VENDING_LOG_GROUP, streams $INSTANCE_ID/{bootstrap,runner,watcher}"
+# The launch template tags what every runner has; this instance's EC2 tag says its own (computetype from IMDS).
+aws ec2 create-tags --resources "$INSTANCE_ID" --tags "[{\"Key\":\"vending:runner-tags\",\"Value\":\"$TAGS\"}]" || true
 
 # Reachability: a clear line beats a hang in curl or gitlab-runner register.
 for url in "$VENDING_GITLAB_URL" https://gitlab-runner-downloads.s3.amazonaws.com; do
@@ -57,19 +73,23 @@ for url in "$VENDING_GITLAB_URL" https://gitlab-runner-downloads.s3.amazonaws.co
 done
 
 if [ "$VENDING_EXECUTOR" = docker ]; then
-  dnf install -y -q docker
+  need docker
   systemctl enable --now docker
 else
-  dnf install -y -q git
+  need git
 fi
 
-if [ "$VENDING_RUNNER_VERSION" = latest ]; then rel=latest; else rel="v$VENDING_RUNNER_VERSION"; fi
-url="https://gitlab-runner-downloads.s3.amazonaws.com/$rel/binaries/gitlab-runner-linux-$VENDING_ARCH"
-if ! curl -fsSL --retry 5 -o /usr/local/bin/gitlab-runner "$url"; then
-  log "cannot download gitlab-runner $VENDING_RUNNER_VERSION from $url (does that version exist?)"
-  false
+# An image's gitlab-runner is kept when it is the requested version (or any version for "latest").
+have=$(/usr/local/bin/gitlab-runner --version 2>/dev/null | sed -n 's/^Version: *//p') || have=''
+if [ -z "$have" ] || [[ $VENDING_RUNNER_VERSION != @(latest|"$have") ]]; then
+  if [ "$VENDING_RUNNER_VERSION" = latest ]; then rel=latest; else rel="v$VENDING_RUNNER_VERSION"; fi
+  url="https://gitlab-runner-downloads.s3.amazonaws.com/$rel/binaries/gitlab-runner-linux-$VENDING_ARCH"
+  if ! curl -fsSL --retry 5 -o /usr/local/bin/gitlab-runner "$url"; then
+    log "cannot download gitlab-runner $VENDING_RUNNER_VERSION from $url (does that version exist?)"
+    false
+  fi
+  chmod 0755 /usr/local/bin/gitlab-runner
 fi
-chmod 0755 /usr/local/bin/gitlab-runner
 log "installed $(/usr/local/bin/gitlab-runner --version | head -n 1)"
 id gitlab-runner >/dev/null 2>&1 || useradd --comment 'GitLab Runner' --create-home --shell /bin/bash gitlab-runner
 if [ "$VENDING_EXECUTOR" = docker ]; then usermod -aG docker gitlab-runner; fi
@@ -179,3 +199,4 @@ gitlab-runner verify >/dev/null
 log "runner $RUNNER_NAME registered (concurrency $VENDING_CONCURRENCY); ready: completing the launch lifecycle action"
 DONE=yes
 lifecycle CONTINUE
+signal SUCCESS

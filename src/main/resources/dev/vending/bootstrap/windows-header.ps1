@@ -18,6 +18,7 @@ $VendingStack = '${AWS::StackName}'
 $VendingAsg = '${AsgName}'
 $VendingLaunchHook = '${LaunchHookName}'
 $VendingTerminateHook = '${TerminateHookName}'
+$VendingSignalResource = '${SignalResource}'
 $VendingCacheBucket = '${CacheBucket}'
 $VendingLogGroup = '${LogGroup}'
 # ---- body: static, identical for every fleet ----

@@ -19,6 +19,14 @@ function Lifecycle([string]$Result) {
       -InstanceId $InstanceId -LifecycleActionResult $Result
   } catch { Log "could not complete the launch lifecycle action ($Result): $($_.Exception.Message)" }
 }
+# Stack creation and each rolling-update batch wait for one signal per new instance (docs/lifecycle.md).
+# Outside those (scale-out, schedules, replacements) CloudFormation refuses the signal: logged, harmless.
+function Signal([string]$Status) {
+  try {
+    Send-CFNResourceSignal -Region $VendingRegion -StackName $VendingStack -LogicalResourceId $VendingSignalResource `
+      -UniqueId $InstanceId -Status $Status
+  } catch { Log "CloudFormation did not take the $Status signal (no stack operation waiting for it?): $($_.Exception.Message)" }
+}
 function Download([string]$Url, [string]$File) {
   try { Invoke-WebRequest -UseBasicParsing -Uri $Url -OutFile $File -TimeoutSec 300 }
   catch { Fail "cannot download $Url ($($_.Exception.Message))" }
@@ -42,19 +50,27 @@ try {
   Log "bootstrapping $RunnerName (stack $VendingStack, fleet $VendingFleet, $VendingExecutor executor, $Purchase)"
 
   # Logs first, so that any later failure is readable in CloudWatch Logs.
-  $cwUrl = 'https://amazoncloudwatch-agent.s3.amazonaws.com/windows/amd64/latest/amazon-cloudwatch-agent.msi'
-  Download $cwUrl "$Data\amazon-cloudwatch-agent.msi"
-  $p = Start-Process msiexec.exe -ArgumentList '/i', "$Data\amazon-cloudwatch-agent.msi", '/qn' -Wait -PassThru
-  if ($p.ExitCode -ne 0) { Fail "installing the CloudWatch agent failed (msiexec $($p.ExitCode))" }
+  $cwCtl = 'C:\Program Files\Amazon\AmazonCloudWatchAgent\amazon-cloudwatch-agent-ctl.ps1'
+  if (Test-Path $cwCtl) {
+    Log 'the CloudWatch agent is already installed (image): not downloading it'
+  } else {
+    $cwUrl = 'https://amazoncloudwatch-agent.s3.amazonaws.com/windows/amd64/latest/amazon-cloudwatch-agent.msi'
+    Download $cwUrl "$Data\amazon-cloudwatch-agent.msi"
+    $p = Start-Process msiexec.exe -ArgumentList '/i', "$Data\amazon-cloudwatch-agent.msi", '/qn' -Wait -PassThru
+    if ($p.ExitCode -ne 0) { Fail "installing the CloudWatch agent failed (msiexec $($p.ExitCode))" }
+  }
   $stream = { param($file, $name) @{ file_path = $file; log_group_name = $VendingLogGroup; log_stream_name = "{instance_id}/$name" } }
   $cw = @{ logs = @{ logs_collected = @{
         files = @{ collect_list = @((& $stream $Log 'bootstrap'), (& $stream "$Data\watcher.log" 'watcher')) }
         windows_events = @{ collect_list = @(@{ event_name = 'Application'; event_levels = @('INFORMATION', 'WARNING', 'ERROR')
               event_format = 'text'; log_group_name = $VendingLogGroup; log_stream_name = '{instance_id}/runner' }) } } } }
   $cw | ConvertTo-Json -Depth 8 | Set-Content -Encoding ASCII "$Data\cloudwatch.json"
-  & 'C:\Program Files\Amazon\AmazonCloudWatchAgent\amazon-cloudwatch-agent-ctl.ps1' -a fetch-config -m ec2 -s -c "file:$Data\cloudwatch.json" | Out-Null
+  & $cwCtl -a fetch-config -m ec2 -s -c "file:$Data\cloudwatch.json" | Out-Null
   $LogsShipped = $true
   Log "shipping logs to CloudWatch Logs group $VendingLogGroup, streams $InstanceId/{bootstrap,runner,watcher}"
+  # The launch template tags what every runner has; this instance's EC2 tag says its own (computetype from IMDS).
+  try { New-EC2Tag -Region $VendingRegion -Resource $InstanceId -Tag @{ Key = 'vending:runner-tags'; Value = $Tags } }
+  catch { Log "could not tag $InstanceId ($($_.Exception.Message))" }
 
   foreach ($url in @($VendingGitLabUrl, 'https://gitlab-runner-downloads.s3.amazonaws.com', 'https://github.com')) {
     try { Invoke-WebRequest -UseBasicParsing -Method Head -Uri $url -TimeoutSec 20 | Out-Null }
@@ -63,16 +79,30 @@ try {
     }
   }
 
-  # Git for Windows: the shell executor clones with it.
-  $gitVersion = '2.50.1'
-  Download "https://github.com/git-for-windows/git/releases/download/v$gitVersion.windows.1/Git-$gitVersion-64-bit.exe" "$Data\git.exe"
-  $p = Start-Process "$Data\git.exe" -ArgumentList '/VERYSILENT', '/NORESTART', '/NOCANCEL', '/SP-', '/SUPPRESSMSGBOXES' -Wait -PassThru
-  if ($p.ExitCode -ne 0) { Fail "installing Git for Windows failed (exit $($p.ExitCode))" }
-  $env:Path = "$env:Path;C:\Program Files\Git\cmd"
-  [Environment]::SetEnvironmentVariable('Path', $env:Path, 'Machine')
+  # Git for Windows: the shell executor clones with it. A pre-baked image (--image-id) may have it already.
+  $gitCmd = 'C:\Program Files\Git\cmd'
+  if (Test-Path "$gitCmd\git.exe") {
+    Log 'Git for Windows is already installed (image): not downloading it'
+  } else {
+    $gitVersion = '2.50.1'
+    Download "https://github.com/git-for-windows/git/releases/download/v$gitVersion.windows.1/Git-$gitVersion-64-bit.exe" "$Data\git.exe"
+    $p = Start-Process "$Data\git.exe" -ArgumentList '/VERYSILENT', '/NORESTART', '/NOCANCEL', '/SP-', '/SUPPRESSMSGBOXES' -Wait -PassThru
+    if ($p.ExitCode -ne 0) { Fail "installing Git for Windows failed (exit $($p.ExitCode))" }
+  }
+  $machinePath = [Environment]::GetEnvironmentVariable('Path', 'Machine')
+  if (($machinePath -split ';') -notcontains $gitCmd) { $machinePath = "$machinePath;$gitCmd" }
+  [Environment]::SetEnvironmentVariable('Path', $machinePath, 'Machine')
+  $env:Path = "$env:Path;$gitCmd"
 
-  $rel = if ($VendingRunnerVersion -eq 'latest') { 'latest' } else { "v$VendingRunnerVersion" }
-  Download "https://gitlab-runner-downloads.s3.amazonaws.com/$rel/binaries/gitlab-runner-windows-$VendingArch.exe" $Exe
+  # An image's gitlab-runner is kept when it is the requested version (or any version for "latest").
+  $have = $null
+  if ((Test-Path $Exe) -and ((& $Exe --version | Out-String) -match 'Version:\s*(\S+)')) { $have = $Matches[1] }
+  if ($have -and ($VendingRunnerVersion -eq 'latest' -or $have -eq $VendingRunnerVersion)) {
+    Log "gitlab-runner $have is already installed (image): not downloading it"
+  } else {
+    $rel = if ($VendingRunnerVersion -eq 'latest') { 'latest' } else { "v$VendingRunnerVersion" }
+    Download "https://gitlab-runner-downloads.s3.amazonaws.com/$rel/binaries/gitlab-runner-windows-$VendingArch.exe" $Exe
+  }
   Log "installed $((& $Exe --version) | Select-Object -First 1)"
 
   # The token never touches disk or a command line: a variable, handed over in the environment.
@@ -109,6 +139,10 @@ try {
   Set-Content -Encoding ASCII -Path $Config -Value $text
   & $Exe install --working-directory $Root --config $Config
   if ($LASTEXITCODE -ne 0) { Fail 'gitlab-runner install failed' }
+  # Services take their environment from the Service Control Manager, which read the machine PATH at
+  # boot, before Git was installed: give the service its own PATH so jobs find git in this boot too.
+  New-ItemProperty -Path 'HKLM:\SYSTEM\CurrentControlSet\Services\gitlab-runner' -Name Environment -PropertyType MultiString `
+    -Value @("PATH=$machinePath") -Force | Out-Null
   & $Exe start
   if ($LASTEXITCODE -ne 0) { Fail 'gitlab-runner start failed' }
 
@@ -127,10 +161,11 @@ try {
 
   Log "runner $RunnerName registered (concurrency $VendingConcurrency); ready: completing the launch lifecycle action"
   Lifecycle 'CONTINUE'
+  Signal 'SUCCESS'
 } catch {
   Log "bootstrap FAILED: $($_.Exception.Message) (line $($_.InvocationInfo.ScriptLineNumber)); abandoning the launch so Auto Scaling replaces this instance"
   if ($LogsShipped) { Start-Sleep -Seconds 15 }
-  if ($InstanceId) { Lifecycle 'ABANDON' }
+  if ($InstanceId) { Lifecycle 'ABANDON'; Signal 'FAILURE' }
   exit 1
 }
 </powershell>

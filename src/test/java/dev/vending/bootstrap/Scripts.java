@@ -49,6 +49,7 @@ final class Scripts {
         v.put("AsgName", spec.name() + "-runners");
         v.put("LaunchHookName", Bootstrap.LAUNCH_HOOK);
         v.put("TerminateHookName", Bootstrap.TERMINATE_HOOK);
+        v.put("SignalResource", "RunnerGroup");
         v.put("CacheBucket", spec.cache() == CacheMode.S3 ? spec.name() + "-cache-123456789012-eu-central-1" : "");
         v.put("LogGroup", "/vending/" + spec.name());
         if (spec.os() == OperatingSystem.LINUX) {

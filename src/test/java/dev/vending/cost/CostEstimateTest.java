@@ -39,14 +39,18 @@ class CostEstimateTest {
                 PriceTable.bundled());
     }
 
+    /** Per instance-hour besides the instance: a public IPv4 address and a 40 GiB gp3 root volume in us-east-1. */
+    static final double EXTRA_40_GIB = 0.005 + 40 * 0.08 / 730;
+
     @Test
-    void blogBaselineIsAnAlwaysOnM5XlargeAt32DollarsAWeek() {
+    void blogBaselineIsAnAlwaysOnM5XlargeAt32DollarsAWeekPlusItsAddressAndVolume() {
         FleetSpec spec = FleetSpec.builder().arch(Arch.X86_64).instanceTypes(List.of("m5.xlarge")).build();
         CostReport r = estimate(spec, null);
-        assertEquals(0.192 * 168, r.baselineWeekly(), 1e-9);
-        assertEquals(32.256, r.baselineWeekly(), 1e-9);
-        // 52 weeks of 32.256 = 1677.31; the blog's $1664 is 52 x a rounded $32
-        assertEquals(1677.312, r.baselineYearly(), 1e-9);
+        // the blog's $32.26 is the instance alone; the bill adds its public IPv4 address and its volume
+        assertEquals(32.256, r.baselinePrice() * 168, 1e-9);
+        assertEquals((0.192 + EXTRA_40_GIB) * 168, r.baselineWeekly(), 1e-9);
+        assertEquals(33.83, r.baselineWeekly(), CENT);
+        assertEquals(r.baselineWeekly() * 52, r.baselineYearly(), 1e-9);
         assertEquals(r.baselineWeekly(), r.weekly(), 1e-9);
         assertEquals(0, r.savingsPercent(), 1e-9);
     }
@@ -55,10 +59,10 @@ class CostEstimateTest {
     void blogOptimisedRunnerIsAboutOneDollarAWeekAnd97PercentSaved() {
         FleetSpec spec = FleetSpec.builder().arch(Arch.ARM64).instanceTypes(List.of("m6g.large")).purchase(Purchase.allSpot()).build();
         CostReport r = estimate(spec, 40.0);
-        assertEquals(0.0419 * 40 * 0.64, r.weekly(), 1e-9);
-        assertEquals(1.07, r.weekly(), CENT);
-        assertEquals(0.0419 * 40, r.billedWeekly(), 1e-9);
-        assertEquals(97, Math.round(r.savingsPercent()));
+        assertEquals((0.0419 + EXTRA_40_GIB) * 40 * 0.64, r.weekly(), 1e-9);
+        assertEquals(1.31, r.weekly(), CENT);
+        assertEquals((0.0419 + EXTRA_40_GIB) * 40, r.billedWeekly(), 1e-9);
+        assertEquals(96, Math.round(r.savingsPercent()));
         // the steps add up to the whole saving
         assertEquals(r.savedWeekly(), r.savedBySchedule() + r.savedByType() + r.savedByArm() + r.savedBySpot(), 1e-9);
         // scheduling 40 of 168 hours saves 76%, as the blog says
@@ -73,9 +77,14 @@ class CostEstimateTest {
         for (String f : List.of("weeklyUsd", "yearlyUsd", "baselineWeeklyUsd", "savingsPercent", "billedWeeklyUsd", "onDemandWeeklyUsd")) {
             assertTrue(j.get(f).isNumber(), f + " is not a number: " + j.get(f));
         }
-        assertEquals(1.07, j.get("weeklyUsd").asDouble(), 1e-9);
-        assertEquals(32.26, j.get("baselineWeeklyUsd").asDouble(), 1e-9);
-        assertEquals(96.7, j.get("savingsPercent").asDouble(), 1e-9);
+        assertEquals(1.31, j.get("weeklyUsd").asDouble(), 1e-9);
+        assertEquals(33.83, j.get("baselineWeeklyUsd").asDouble(), 1e-9);
+        assertEquals(96.1, j.get("savingsPercent").asDouble(), 1e-9);
+        assertEquals(0.005, j.get("publicIpv4PerHour").asDouble(), 1e-9);
+        assertEquals(40, j.get("volumeGiB").asInt());
+        // the price table's date and source are in the output, not a doubt on every run
+        assertEquals(PriceTable.bundled().date(), j.get("priceDate").asText());
+        assertTrue(j.get("priceSource").asText().startsWith("AWS EC2 On-Demand pricing page"), j.get("priceSource").asText());
         assertTrue(j.get("savings").get("spotWeeklyUsd").isNumber());
     }
 
@@ -83,8 +92,8 @@ class CostEstimateTest {
     void textNamesThePriceSourceAndDate() {
         Run r = run("cost", "--arch", "x86_64", "--instance-types", "m5.xlarge");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("$32.26"), r.out());
-        assertTrue(r.out().contains("$1,677.31"), r.out());
+        assertTrue(r.out().contains("$33.83"), r.out());
+        assertTrue(r.out().contains("baseline: 1 always-on m5.xlarge"), r.out());
         assertTrue(r.out().contains(PriceTable.bundled().date()), r.out());
         assertTrue(r.out().contains("AWS EC2 On-Demand pricing page"), r.out());
     }
@@ -106,7 +115,7 @@ class CostEstimateTest {
         CostReport r = estimate(spec, 10.0);
         assertEquals(2, r.spotInstances(), 1e-9);
         PriceTable.Price p = PriceTable.bundled().linux("us-east-1", "m5.large").orElseThrow();
-        assertEquals((3 * p.onDemand() + 2 * p.spot()) * 10, r.billedWeekly(), 1e-9);
+        assertEquals((3 * p.onDemand() + 2 * p.spot() + 5 * EXTRA_40_GIB) * 10, r.billedWeekly(), 1e-9);
     }
 
     @Test
@@ -158,11 +167,27 @@ class CostEstimateTest {
         FleetSpec spec = FleetSpec.builder().arch(Arch.ARM64).instanceTypes(List.of("m6g.large")).purchase(Purchase.allSpot())
                 .scheduleStart("0 8 * * 1-5").scheduleStop("0 16 * * 1-5").build();
         String line = CostEstimate.line(spec);
-        assertTrue(line.startsWith("estimated cost: $1.68/week (40 h/week, us-east-1, Spot price estimated)"), line);
-        assertTrue(line.contains("97% below an always-on m5.xlarge"), line);
+        assertTrue(line.startsWith("estimated cost: $2.05/week (40 h/week, us-east-1), "), line);
+        assertTrue(line.contains("96% below 1 always-on m5.xlarge"), line);
+        assertTrue(CostEstimate.line(FleetSpec.builder().runners(100).purchase(Purchase.allSpot()).build())
+                .contains(" below 100 always-on m5.xlarge"), "the baseline is one always-on m5.xlarge per runner");
         assertTrue(!line.contains("\n"));
         FleetSpec big = FleetSpec.builder().arch(Arch.X86_64).instanceTypes(List.of("m5.2xlarge")).build();
         assertTrue(CostEstimate.line(big).startsWith("estimated cost: not available"), CostEstimate.line(big));
         assertThrows(BadInput.class, () -> estimate(big, null));
+    }
+
+    @Test
+    void eachInstancePaysItsPublicIpv4AddressAndItsVolume() {
+        FleetSpec spec = FleetSpec.builder().arch(Arch.X86_64).instanceTypes(List.of("m5.large")).runners(10).volumeSize(100).build();
+        CostInputs d = CostInputs.defaults();
+        CostReport withIp = CostEstimate.estimate(spec, d, PriceTable.bundled());
+        CostReport privateSubnets = CostEstimate.estimate(spec, d.withPublicIpv4(false), PriceTable.bundled());
+        // $0.005 per address-hour since 2024-02-01
+        assertEquals(10 * 0.005 * 168, withIp.billedWeekly() - privateSubnets.billedWeekly(), 1e-9);
+        double od = PriceTable.bundled().linux("us-east-1", "m5.large").orElseThrow().onDemand();
+        assertEquals(10 * (od + 100 * 0.08 / 730) * 168, privateSubnets.billedWeekly(), 1e-9);
+        CostReport frankfurt = CostEstimate.estimate(spec, d.withRegion("eu-central-1").withPublicIpv4(false), PriceTable.bundled());
+        assertEquals(100 * 0.0952 / 730, frankfurt.volumePerHour(), 1e-9, "gp3 is priced per region");
     }
 }

@@ -40,7 +40,7 @@ class InjectionProofTest {
     private static final List<String> VARIABLES = List.of("VENDING_FLEET", "VENDING_EXECUTOR", "VENDING_CONCURRENCY",
             "VENDING_RUNNER_VERSION", "VENDING_ARCH", "VENDING_USER_TAGS", "VENDING_FIXED_TAGS", "VENDING_DOCKER_IMAGE",
             "VENDING_DOCKER_PRIVILEGED", "VENDING_CACHE", "VENDING_DRAIN_LIMIT", "VENDING_GITLAB_URL", "VENDING_TOKEN_SOURCE",
-            "VENDING_REGION", "VENDING_STACK", "VENDING_ASG", "VENDING_LAUNCH_HOOK", "VENDING_TERMINATE_HOOK",
+            "VENDING_REGION", "VENDING_STACK", "VENDING_ASG", "VENDING_LAUNCH_HOOK", "VENDING_TERMINATE_HOOK", "VENDING_SIGNAL_RESOURCE",
             "VENDING_CACHE_BUCKET", "VENDING_LOG_GROUP");
 
     /** Strings that would run a command (touching a file named pwned*) if quoting failed. */
@@ -79,7 +79,7 @@ class InjectionProofTest {
                     Boolean.toString(spec.runner().privileged()), spec.cache() == CacheMode.S3 ? "s3" : "none",
                     Integer.toString(dev.vending.fleet.RunnerSettings.DEFAULT_DRAIN_SECONDS), runtime.get("GitLabUrl"), runtime.get("TokenSource"),
                     runtime.get("AWS::Region"), runtime.get("AWS::StackName"), runtime.get("AsgName"), runtime.get("LaunchHookName"),
-                    runtime.get("TerminateHookName"), runtime.get("CacheBucket"), runtime.get("LogGroup"));
+                    runtime.get("TerminateHookName"), runtime.get("SignalResource"), runtime.get("CacheBucket"), runtime.get("LogGroup"));
             assertEquals(expected, evaluate(header), "seed " + seed + ": " + d.description());
         }
         assertNoSideEffect();
@@ -174,6 +174,7 @@ class InjectionProofTest {
         v.put("AsgName", spec.name() + "-runners");
         v.put("LaunchHookName", Bootstrap.LAUNCH_HOOK);
         v.put("TerminateHookName", Bootstrap.TERMINATE_HOOK);
+        v.put("SignalResource", "RunnerGroup");
         v.put("CacheBucket", spec.cache() == CacheMode.S3 ? spec.name().toLowerCase() + "-cache-123456789012-eu-central-1" : "");
         v.put("LogGroup", "/vending/" + spec.name());
         v.put("MetricNamespace", spec.scaling() != null ? dev.vending.fleet.Scaling.NAMESPACE : "");

@@ -67,6 +67,15 @@ public final class AutoScalingGroup extends Resource {
         return this;
     }
 
+    /** Creation waits for {@code count} success signals (SignalResource from each new instance) within {@code timeout}. */
+    public AutoScalingGroup resourceSignal(Object count, String timeout) {
+        Map<String, Object> signal = new LinkedHashMap<>();
+        signal.put("Count", count);
+        signal.put("Timeout", timeout);
+        creationPolicy(Map.of("ResourceSignal", signal));
+        return this;
+    }
+
     @Override
     protected Props properties() {
         return Props.of()
@@ -114,7 +123,7 @@ public final class AutoScalingGroup extends Resource {
     }
 
     public record InstancesDistribution(Object onDemandBaseCapacity, Object onDemandPercentageAboveBaseCapacity,
-            String onDemandAllocationStrategy, String spotAllocationStrategy) implements CfnProperty {
+            String onDemandAllocationStrategy, Object spotAllocationStrategy) implements CfnProperty {
         @Override
         public Object toCfn() {
             return Props.of()
