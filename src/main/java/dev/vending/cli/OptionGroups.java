@@ -21,12 +21,16 @@ final class OptionGroups {
     static {
         group("Fleet", "--name", "--os", "--arch", "--instance-types", "--allow-unknown-instance-types", "--executor",
                 "--concurrency", "--runner-tags", "--gitlab-url", "--runner-version", "--docker-image", "--docker-privileged",
-                "--drain-timeout", "--volume-size", "--cache");
-        group("Capacity", "--runners", "--min", "--max", "--spot", "--on-demand", "--spot-percent", "--on-demand-base");
-        group("Schedule", "--schedule-start", "--schedule-stop", "--timezone", "--schedule-runners");
-        group("Prices", "--hours-per-week", "--price", "--spot-price", "--arm-factor", "--baseline-type", "--live-prices");
+                "--drain-timeout", "--volume-size", "--cache", "--alarm-topic-arn");
+        group("Capacity", "--runners", "--min", "--max", "--spot", "--on-demand", "--spot-percent", "--on-demand-base", "--scale-on",
+                "--max-use-count", "--idle-count", "--idle-time");
+        group("Schedule", "--schedule-start", "--schedule-stop", "--timezone", "--schedule-runners", "--schedule-min");
+        group("Prices", "--hours-per-week", "--price", "--spot-price", "--arm-factor", "--baseline-type", "--live-prices",
+                "--busy-hours-per-week");
         group("Stack", "--stack-name", "--template-file", "--vpc", "--subnets", "--token-file", "--parameter", "--tags",
                 "--s3-bucket", "--yes", "--no-execute", "--replace-failed", "--timeout");
+        group("Security", "--jobs-use-instance-role", "--jobs-may-read-runner-token", "--kms-key-arn", "--permissions-boundary",
+                "--job-role", "--job-role-subject", "--job-policy-arn", "--oidc-provider-arn");
         group("AWS", "--region", "--profile", "--endpoint-url");
         group("Output", "--output", "--format", "--output-file", "--all-parameters", "--quiet", "--out", "--template-base-url");
         group("General", "--help", "--version", "--verbose");

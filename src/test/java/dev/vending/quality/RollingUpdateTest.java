@@ -85,7 +85,7 @@ class RollingUpdateTest {
             assertTrue(String.valueOf(resource).matches("\\[?arn:aws:cloudformation:us-east-1:123456789012:stack/vending-test/[^*,]+]?"),
                     os + ": the stack's own id, no wildcard: " + resource);
             Map<String, Object> ltData = CfnYaml.at(e.properties("RunnerLaunchTemplate"), "LaunchTemplateData");
-            String userData = CfnEvaluator.decodeBase64(ltData.get("UserData"));
+            String userData = CfnEvaluator.userDataScript(ltData.get("UserData"));
             String signalResource = os == OperatingSystem.WINDOWS ? "$VendingSignalResource = 'RunnerGroup'"
                     : "VENDING_SIGNAL_RESOURCE='RunnerGroup'";
             assertTrue(userData.contains(signalResource), os + ": the user data names the group CloudFormation waits on");
