@@ -13,6 +13,7 @@ public abstract class Resource {
     private Condition condition;
     private Map<String, Object> updatePolicy;
     private Map<String, Object> metadata;
+    private final java.util.List<String> dependsOn = new java.util.ArrayList<>();
 
     protected Resource(String logicalId) {
         this.logicalId = Objects.requireNonNull(logicalId);
@@ -45,6 +46,12 @@ public abstract class Resource {
         return this;
     }
 
+    /** An explicit DependsOn, for an order CloudFormation cannot see in the properties. */
+    public Resource dependsOn(Resource other) {
+        dependsOn.add(other.logicalId());
+        return this;
+    }
+
     protected void updatePolicy(Map<String, Object> p) {
         this.updatePolicy = p;
     }
@@ -60,6 +67,7 @@ public abstract class Resource {
         return Props.of()
                 .put("Type", type())
                 .put("Condition", condition == null ? null : condition.logicalId())
+                .put("DependsOn", dependsOn.isEmpty() ? null : List.copyOf(dependsOn))
                 .put("UpdatePolicy", updatePolicy)
                 .put("Metadata", metadata)
                 .put("Properties", props == null || props.isEmpty() ? null : props.toMap());

@@ -38,7 +38,7 @@ public final class Main {
     }
 
     /** Subcommand names in help order. */
-    static final List<String> COMMANDS = List.of("generate", "deploy", "destroy", "status", "cost", "easybuttons", "publish",
+    static final List<String> COMMANDS = List.of("generate", "deploy", "destroy", "status", "cost", "easybuttons", "publish", "catalog",
             "generate-completion", "help");
 
     /** The full command tree (help, completion, reference docs). */
@@ -96,6 +96,7 @@ public final class Main {
             case "cost" -> new CostCommand();
             case "easybuttons" -> new EasyButtonsCommand();
             case "publish" -> new PublishCommand();
+            case "catalog" -> new CatalogCommand();
             case "generate-completion" -> new picocli.AutoComplete.GenerateCompletion();
             case "help" -> new CommandLine.HelpCommand();
             default -> throw new IllegalArgumentException(name);

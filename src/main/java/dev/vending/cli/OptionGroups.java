@@ -28,7 +28,7 @@ final class OptionGroups {
         group("Stack", "--stack-name", "--template-file", "--vpc", "--subnets", "--token-file", "--parameter", "--tags",
                 "--s3-bucket", "--yes", "--no-execute", "--replace-failed", "--timeout");
         group("AWS", "--region", "--profile", "--endpoint-url");
-        group("Publish", "--bucket", "--prefix", "--public", "--check");
+        group("Publish", "--bucket", "--prefix", "--public", "--check", "--principal-arn");
         group("Output", "--output", "--format", "--output-file", "--all-parameters", "--quiet", "--out", "--template-base-url");
         group("General", "--help", "--version", "--verbose");
     }

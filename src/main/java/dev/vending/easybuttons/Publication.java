@@ -43,6 +43,7 @@ public final class Publication {
         for (FullTemplates.Full f : FullTemplates.all()) {
             files.add(new File(f.file(), f.render(), YAML));
         }
+        files.add(new File(Catalog.FILE, Catalog.render(base), YAML));
         files.add(new File(EasyButtons.README, page(base, region, command), MARKDOWN));
         return files;
     }
@@ -59,6 +60,13 @@ public final class Publication {
                     .append(" | [Launch](").append(EasyButtons.quickCreateLink(base + "/" + f.file(), stack, Map.of(), region))
                     .append(") |\n");
         }
+        r.append("\n## Service Catalog\n\n");
+        r.append("[").append(Catalog.FILE).append("](").append(base).append('/').append(Catalog.FILE)
+                .append(") creates a Service Catalog portfolio with one product per easy button above, a launch role that may\n")
+                .append("create what a fleet stack creates, and access for one IAM principal (for several, run `vending catalog`).\n")
+                .append("People with that access launch fleets from the Service Catalog console without IAM rights of their own.\n")
+                .append("[Launch](").append(EasyButtons.quickCreateLink(base + "/" + Catalog.FILE, "vending-catalog", Map.of(), region))
+                .append(") it once per account and region.\n");
         return r.toString();
     }
 }

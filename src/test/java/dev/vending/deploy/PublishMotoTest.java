@@ -71,13 +71,14 @@ class PublishMotoTest {
         Map<String, String> expected = new TreeMap<>();
         Scenarios.all().forEach(s -> expected.put("buttons/v1/" + s.templateFile(), "text/yaml; charset=utf-8"));
         FullTemplates.all().forEach(f -> expected.put("buttons/v1/" + f.file(), "text/yaml; charset=utf-8"));
+        expected.put("buttons/v1/catalog.yaml", "text/yaml; charset=utf-8");
         expected.put("buttons/v1/README.md", "text/markdown; charset=utf-8");
         assertEquals(expected, uploaded);
         String page = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("buttons/v1/README.md")).asUtf8String();
         String base = "https://" + BUCKET + ".s3." + REGION + ".amazonaws.com/buttons/v1/";
         // every Quick Create link opens a template of this prefix in the bucket's regional endpoint, with the easy button's prefills
         Publisher.Links links = Publisher.links(base + "README.md", page);
-        assertEquals(Scenarios.all().size() * 2 + FullTemplates.all().size() * 2, links.objects().size(), page);
+        assertEquals(Scenarios.all().size() * 2 + FullTemplates.all().size() * 2 + 2, links.objects().size(), page);
         for (Publisher.Link l : links.objects()) {
             assertEquals(BUCKET, l.bucket(), l.link());
             assertTrue(uploaded.containsKey(l.key()), l.link());

@@ -32,7 +32,7 @@ class PublicationTest {
     @Test
     void publishedPageLaunchesEveryTemplateFromS3AndLinksNothingRelative() {
         List<Publication.File> files = Publication.files(BASE, "eu-west-1", Publication.command("b", "p", "eu-west-1"));
-        assertEquals(Scenarios.all().size() + FullTemplates.all().size() + 1, files.size());
+        assertEquals(Scenarios.all().size() + FullTemplates.all().size() + 2, files.size());
         Publication.File page = files.get(files.size() - 1);
         assertEquals(EasyButtons.README, page.name());
         assertEquals(Publication.MARKDOWN, page.contentType());
