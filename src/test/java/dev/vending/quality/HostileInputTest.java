@@ -44,9 +44,9 @@ class HostileInputTest {
     /** Options that take a string value, and the ones that take an integer. */
     static final List<String> STRING_OPTIONS = List.of("--name", "--arch", "--os", "--instance-types", "--executor",
             "--runner-tags", "--gitlab-url", "--runner-version", "--docker-image", "--timezone", "--cache", "--format",
-            "--schedule-start", "--schedule-stop", "--drain-timeout");
+            "--schedule-start", "--schedule-stop", "--drain-timeout", "--scale-on");
     static final List<String> INT_OPTIONS = List.of("--runners", "--min", "--max", "--spot-percent", "--on-demand-base",
-            "--concurrency", "--schedule-runners", "--volume-size");
+            "--concurrency", "--schedule-runners", "--volume-size", "--schedule-min");
 
     @TempDir
     Path dir;
@@ -212,6 +212,9 @@ class HostileInputTest {
         switch (option) {
             case "--timezone", "--schedule-runners" -> args.addAll(List.of("--schedule-start=0 8 * * *", "--schedule-stop=0 18 * * *"));
             case "--schedule-start" -> args.add("--schedule-stop=0 18 * * *");
+            case "--scale-on" -> args.add("--max=10");
+            case "--schedule-min" -> args.addAll(List.of("--scale-on=cpu:60", "--max=10", "--schedule-start=0 8 * * *",
+                    "--schedule-stop=0 18 * * *"));
             case "--schedule-stop" -> args.add("--schedule-start=0 8 * * *");
             default -> { }
         }
