@@ -184,6 +184,13 @@ public final class Catalog {
         g.put("AWS::AutoScaling::ScheduledAction", List.of(describeGroups,
                 Statement.allow("ScheduledActions", List.of("autoscaling:PutScheduledUpdateGroupAction", "autoscaling:DeleteScheduledAction",
                         "autoscaling:BatchPutScheduledUpdateGroupAction", "autoscaling:BatchDeleteScheduledAction"), List.of(groups))));
+        g.put("AWS::AutoScaling::ScalingPolicy", List.of(describeGroups,
+                Statement.allow("ScalingPolicies", List.of("autoscaling:PutScalingPolicy", "autoscaling:DeletePolicy"), List.of(groups)),
+                Statement.allow("ScalingPoliciesRead", List.of("autoscaling:DescribePolicies"), List.of("*")),
+                // a target tracking policy's alarms are made with its creator's rights, named TargetTracking-<group>-...
+                Statement.allow("TargetTrackingAlarms", List.of("cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"),
+                        List.of(Fn.sub("arn:${AWS::Partition}:cloudwatch:*:${AWS::AccountId}:alarm:TargetTracking-" + STACKS))),
+                Statement.allow("AlarmsRead", List.of("cloudwatch:DescribeAlarms"), List.of("*"))));
         g.put("AWS::EC2::LaunchTemplate", List.of(Statement.allow("LaunchTemplates", List.of("ec2:CreateLaunchTemplate",
                 "ec2:CreateLaunchTemplateVersion", "ec2:ModifyLaunchTemplate", "ec2:DeleteLaunchTemplate", "ec2:DeleteLaunchTemplateVersions",
                 "ec2:DescribeLaunchTemplates", "ec2:DescribeLaunchTemplateVersions", "ec2:CreateTags"), List.of("*"))));

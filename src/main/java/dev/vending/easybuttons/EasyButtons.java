@@ -160,7 +160,7 @@ public final class EasyButtons {
         r.append("instance watcher publishes once a minute, and busy runners are protected from scale-in); on Windows\n");
         r.append("they track CPU, because the Windows watcher publishes no job-slot metric. A group at 0 instances\n");
         r.append("publishes no metric and cannot see a queue, so MinRunners stays at 1 or more (see\n");
-        r.append("[docs/scaling.md](../docs/scaling.md)). Amazon Linux 2 became Amazon Linux 2023, Windows Server 2019 became 2022,\n");
+        r.append("[docs/scaling.md](").append(doc(s3, "scaling.md")).append(")). Amazon Linux 2 became Amazon Linux 2023, Windows Server 2019 became 2022,\n");
         r.append("a1.large became m7g.large, and the Spot type lists are the catalogue's diversified current-generation lists.\n\n");
         r.append("Schedules are in UTC: the Quick Create form cannot change a template's time zone. For another zone,\n");
         r.append("generate your own template, e.g. `vending generate --spot --schedule-start \"0 8 * * 1-5\" --schedule-stop \"0 18 * * 1-5\" --timezone Europe/Berlin`.\n\n");

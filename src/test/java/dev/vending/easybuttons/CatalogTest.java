@@ -122,12 +122,13 @@ class CatalogTest {
             }
         }
         // what creating each resource type of a fleet stack calls
-        Map<String, String> createdBy = Map.of("AWS::AutoScaling::AutoScalingGroup", "autoscaling:CreateAutoScalingGroup",
-                "AWS::AutoScaling::ScheduledAction", "autoscaling:PutScheduledUpdateGroupAction",
-                "AWS::EC2::LaunchTemplate", "ec2:CreateLaunchTemplate", "AWS::EC2::SecurityGroup", "ec2:CreateSecurityGroup",
-                "AWS::IAM::Role", "iam:CreateRole", "AWS::IAM::InstanceProfile", "iam:CreateInstanceProfile",
-                "AWS::Logs::LogGroup", "logs:CreateLogGroup", "AWS::S3::Bucket", "s3:CreateBucket", "AWS::S3::BucketPolicy", "s3:PutBucketPolicy",
-                "AWS::SecretsManager::Secret", "secretsmanager:CreateSecret");
+        Map<String, String> createdBy = Map.ofEntries(Map.entry("AWS::AutoScaling::ScalingPolicy", "autoscaling:PutScalingPolicy"),
+                Map.entry("AWS::AutoScaling::AutoScalingGroup", "autoscaling:CreateAutoScalingGroup"),
+                Map.entry("AWS::AutoScaling::ScheduledAction", "autoscaling:PutScheduledUpdateGroupAction"),
+                Map.entry("AWS::EC2::LaunchTemplate", "ec2:CreateLaunchTemplate"), Map.entry("AWS::EC2::SecurityGroup", "ec2:CreateSecurityGroup"),
+                Map.entry("AWS::IAM::Role", "iam:CreateRole"), Map.entry("AWS::IAM::InstanceProfile", "iam:CreateInstanceProfile"),
+                Map.entry("AWS::Logs::LogGroup", "logs:CreateLogGroup"), Map.entry("AWS::S3::Bucket", "s3:CreateBucket"),
+                Map.entry("AWS::S3::BucketPolicy", "s3:PutBucketPolicy"), Map.entry("AWS::SecretsManager::Secret", "secretsmanager:CreateSecret"));
         for (String type : Catalog.fleetResourceTypes()) {
             assertTrue(createdBy.containsKey(type), "a fleet stack now holds " + type + ": state what creating it needs here");
             assertTrue(resourcesOfAction.containsKey(createdBy.get(type)), type);
