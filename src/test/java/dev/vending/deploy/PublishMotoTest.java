@@ -121,6 +121,18 @@ class PublishMotoTest {
     }
 
     @Test
+    void jsonOutputIsOneDocumentWithThePage() throws Exception {
+        TestContext.Result r = ctx.run(args("--output", "json"));
+        assertEquals(0, r.code(), r.all());
+        JsonNode doc = new ObjectMapper().readTree(r.out());
+        assertEquals("publish", doc.get("command").asText());
+        assertEquals("https://" + BUCKET + ".s3." + REGION + ".amazonaws.com/vending/README.md", doc.get("pageUrl").asText());
+        assertEquals(Scenarios.all().size() + FullTemplates.all().size() + 2, doc.get("uploaded").size());
+        assertEquals(0, doc.get("exitCode").asInt());
+        assertTrue(r.err().contains("uploaded s3://"), "progress goes to stderr in JSON mode: " + r.err());
+    }
+
+    @Test
     void checkWithoutAPageFails() {
         TestContext.Result r = ctx.run(args("--prefix", "nothing-here", "--check"));
         assertEquals(1, r.code(), r.all());
