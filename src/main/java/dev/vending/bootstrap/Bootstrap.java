@@ -63,6 +63,32 @@ public final class Bootstrap {
         return new RenderedScript(os, header, body);
     }
 
+    /** Where the Linux instance writes the unpacked bootstrap body before sourcing it. */
+    public static final String LINUX_BODY_FILE = "/run/vending-bootstrap.sh";
+
+    /**
+     * The Linux body as user data: gzipped (deterministically: java.util.zip writes no time stamp or
+     * name) and base64-encoded in lines of 76, with the lines that unpack and source it. About a third
+     * of its plain size; base64's alphabet has no {@code $}, quote or heredoc terminator.
+     */
+    static String packLinuxBody(String body) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(bytes) {
+            {
+                def.setLevel(java.util.zip.Deflater.BEST_COMPRESSION);
+            }
+        }) {
+            gz.write(body.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String b64 = java.util.Base64.getMimeEncoder(76, new byte[] {'\n'}).encodeToString(bytes.toByteArray());
+        return "umask 077\n"
+                + "base64 -d <<'VENDING_BODY' | gzip -dc >" + LINUX_BODY_FILE + "\n"
+                + b64 + "\nVENDING_BODY\n"
+                + ". " + LINUX_BODY_FILE + "\n";
+    }
+
     /**
      * Replaces each {@code @@INCLUDE:name@@} in a body with the resource {@code name} (a script the
      * bootstrap writes to disk, e.g. the termination watcher), without its trailing newline.

@@ -17,6 +17,27 @@ public record RenderedScript(HostOs os, String header, String body) {
      * (and Fn::Sub's {@code ${!} escape turned back into a literal {@code ${}).
      */
     public String resolve(Map<String, String> runtime) {
+        return resolveHeader(runtime) + body;
+    }
+
+    /**
+     * What EC2 receives as user data for the same values: the header, then the body as
+     * {@link #deliveredBody()} carries it.
+     */
+    public String userData(Map<String, String> runtime) {
+        return resolveHeader(runtime) + deliveredBody();
+    }
+
+    /**
+     * The body as the launch template carries it. EC2 takes at most 16 KB of user data, so the Linux
+     * body travels gzipped and base64-encoded: the instance decodes it to a root-only file and
+     * sources it, so it runs with the header's variables exactly as if it followed them inline.
+     */
+    public String deliveredBody() {
+        return os == HostOs.LINUX ? Bootstrap.packLinuxBody(body) : body;
+    }
+
+    private String resolveHeader(Map<String, String> runtime) {
         Matcher m = REF.matcher(header);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
@@ -27,6 +48,6 @@ public record RenderedScript(HostOs os, String header, String body) {
             m.appendReplacement(out, Matcher.quoteReplacement(value));
         }
         m.appendTail(out);
-        return out.toString().replace("${!", "${") + body;
+        return out.toString().replace("${!", "${");
     }
 }

@@ -306,6 +306,6 @@ public final class FleetTemplate {
             vars.put("CacheMode", Fn.ifThen(k.hasCache(), "s3", "none"));
         }
         Intrinsic header = new Intrinsic("Fn::Sub", List.of(script.header(), vars));
-        return Fn.base64(Fn.join("", List.of(header, script.body())));
+        return Fn.base64(Fn.join("", List.of(header, script.deliveredBody())));
     }
 }

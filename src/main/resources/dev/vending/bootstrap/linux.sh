@@ -12,7 +12,7 @@ trap 'LINE=$LINENO' ERR
 on_exit() {
   local rc=$?
   [ -z "$DONE" ] || return 0
-  log "bootstrap FAILED (exit $rc near line $LINE of the user data); abandoning the launch so Auto Scaling replaces this instance"
+  log "bootstrap FAILED (exit $rc near line $LINE of /run/vending-bootstrap.sh); abandoning the launch so Auto Scaling replaces this instance"
   if [ -n "$LOGS_SHIPPED" ]; then sleep 15; fi # let the CloudWatch agent ship this log first
   if [ -n "$INSTANCE_ID" ]; then lifecycle ABANDON; fi
 }

@@ -37,7 +37,7 @@ class BootstrapRenderTest {
         String what = Scripts.describe(spec);
 
         assertFalse(resolved.contains("@@"), what + ": unresolved @@ placeholder");
-        int bytes = resolved.getBytes(StandardCharsets.UTF_8).length;
+        int bytes = script.userData(Scripts.runtime(spec)).getBytes(StandardCharsets.UTF_8).length;
         assertTrue(bytes < Bootstrap.USER_DATA_LIMIT - 1024, what + ": " + bytes + " bytes leaves less than 1 KB below 16 KB");
         // No token can be in user data: only the source it is read from.
         assertFalse(Pattern.compile("glrt-[A-Za-z0-9_-]{8,}").matcher(resolved).find(), what + ": a runner token in user data");
@@ -79,6 +79,45 @@ class BootstrapRenderTest {
             assertTrue(s.contains("Set-Content -Encoding UTF8 -Path \"$Data\\watcher.ps1\" -Value @'\n$ErrorActionPreference = 'Stop'"),
                     "the watcher is embedded as a here-string");
         }
+    }
+
+    @Test
+    void linuxUserDataUnpacksToTheBodyAndRunsItWithTheHeadersVariables() throws Exception {
+        RenderedScript script = BootstrapValues.render(Scripts.allShapes().get(0));
+        String delivered = script.deliveredBody();
+        assertTrue(delivered.length() < script.body().length() / 2, "packed body is not smaller: " + delivered.length());
+        // The delivery lines as the instance runs them, with the unpacked file redirected into a
+        // temporary directory and the body replaced by a probe that shows what it sees.
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("vending-unpack");
+        try {
+            java.nio.file.Path file = dir.resolve("bootstrap.sh");
+            String unpack = delivered.replace(Bootstrap.LINUX_BODY_FILE, file.toString());
+            unpack = unpack.substring(0, unpack.lastIndexOf(". " + file));
+            Process p = new ProcessBuilder("bash", "-c", unpack + "stat -c %a " + file).start();
+            String mode = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            assertEquals(0, p.waitFor());
+            assertEquals(script.body(), java.nio.file.Files.readString(file), "unpacked body differs from the rendered body");
+            assertEquals("600", mode, "the unpacked body must be root-only");
+            String probe = "VENDING_FLEET=probe-fleet\n" + "umask 077\n"
+                    + "base64 -d <<'VENDING_BODY' | gzip -dc >" + file + "\n"
+                    + java.util.Base64.getMimeEncoder().encodeToString(gzip("echo \"sees $VENDING_FLEET\"\n")) + "\nVENDING_BODY\n"
+                    + ". " + file + "\n";
+            Process q = new ProcessBuilder("bash", "-c", probe).start();
+            assertEquals("sees probe-fleet", new String(q.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
+        } finally {
+            try (var files = java.nio.file.Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+        assertTrue(delivered.endsWith(". " + Bootstrap.LINUX_BODY_FILE + "\n"));
+    }
+
+    private static byte[] gzip(String text) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+            gz.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return out.toByteArray();
     }
 
     @Test

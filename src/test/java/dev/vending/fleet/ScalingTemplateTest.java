@@ -166,7 +166,7 @@ class ScalingTemplateTest {
             }
 
             // the watcher's settings in the user data
-            String userData = CfnEvaluator.decodeBase64(at(e.properties("RunnerLaunchTemplate"), "LaunchTemplateData", "UserData"));
+            String userData = CfnEvaluator.userDataScript(at(e.properties("RunnerLaunchTemplate"), "LaunchTemplateData", "UserData"));
             if (linux) {
                 assertTrue(userData.contains("VENDING_METRIC_NAMESPACE='" + (c.mode().equals("jobs") ? Scaling.NAMESPACE : "") + "'\n"), what);
                 assertTrue(userData.contains("VENDING_PROTECT_BUSY='" + (scaling ? "yes" : "") + "'\n"), what);

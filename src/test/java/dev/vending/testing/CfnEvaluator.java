@@ -194,6 +194,28 @@ public final class CfnEvaluator {
         return new String(Base64.getDecoder().decode(s), StandardCharsets.UTF_8);
     }
 
+    /**
+     * The user data as the instance runs it: {@link #decodeBase64}, and where the Linux body travels
+     * packed (gzip + base64 in a heredoc, then sourced; see {@code RenderedScript.deliveredBody}),
+     * those lines replaced by the body they unpack, decoded here the same way.
+     */
+    public static String userDataScript(Object encoded) {
+        String text = decodeBase64(encoded);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "umask 077\nbase64 -d <<'VENDING_BODY' \\| gzip -dc >(\\S+)\n([A-Za-z0-9+/=\n]+?)\nVENDING_BODY\n\\. \\1\n")
+                .matcher(text);
+        if (!m.find()) {
+            return text;
+        }
+        byte[] packed = Base64.getMimeDecoder().decode(m.group(2));
+        try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(packed))) {
+            String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return text.substring(0, m.start()) + body + text.substring(m.end());
+        } catch (java.io.IOException e) {
+            throw new AssertionError("packed user data does not unpack", e);
+        }
+    }
+
     public Evaluated evaluate() {
         params = new LinkedHashMap<>();
         conditions = new LinkedHashMap<>();

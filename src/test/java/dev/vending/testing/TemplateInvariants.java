@@ -33,6 +33,17 @@ public final class TemplateInvariants {
                         assertEquals(true, CfnYaml.at(d, "Ebs", "Encrypted"), "volumes must be encrypted");
                     }
                     String userData = String.valueOf(data.get("UserData"));
+                    // the Linux body travels packed: check it as the instance unpacks it too
+                    java.util.regex.Matcher packed = java.util.regex.Pattern
+                            .compile("<<'VENDING_BODY' \\| gzip -dc >\\S+\n([A-Za-z0-9+/=\n]+?)\nVENDING_BODY").matcher(userData);
+                    if (packed.find()) {
+                        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(
+                                java.util.Base64.getMimeDecoder().decode(packed.group(1))))) {
+                            userData += new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                        } catch (java.io.IOException ex) {
+                            fail("packed user data does not unpack: " + ex);
+                        }
+                    }
                     assertFalse(java.util.regex.Pattern.compile("glrt-[A-Za-z0-9_-]{8,}").matcher(userData).find(), "no token in user data");
                     assertFalse(userData.contains("RunnerToken}") || userData.contains("'Ref': 'RunnerToken'")
                             || userData.contains("Ref=RunnerToken"), "user data must not reference the token parameter");
