@@ -14,6 +14,7 @@ public abstract class Resource {
     private Map<String, Object> updatePolicy;
     private Map<String, Object> creationPolicy;
     private Map<String, Object> metadata;
+    private final java.util.List<String> dependsOn = new java.util.ArrayList<>();
 
     protected Resource(String logicalId) {
         this.logicalId = Objects.requireNonNull(logicalId);
@@ -50,6 +51,12 @@ public abstract class Resource {
         this.creationPolicy = p;
     }
 
+    /** An explicit DependsOn, for an order CloudFormation cannot see in the properties. */
+    public Resource dependsOn(Resource other) {
+        dependsOn.add(other.logicalId());
+        return this;
+    }
+
     protected void updatePolicy(Map<String, Object> p) {
         this.updatePolicy = p;
     }
@@ -65,6 +72,7 @@ public abstract class Resource {
         return Props.of()
                 .put("Type", type())
                 .put("Condition", condition == null ? null : condition.logicalId())
+                .put("DependsOn", dependsOn.isEmpty() ? null : List.copyOf(dependsOn))
                 .put("CreationPolicy", creationPolicy)
                 .put("UpdatePolicy", updatePolicy)
                 .put("Metadata", metadata)

@@ -17,6 +17,7 @@ import dev.vending.deploy.DeployView;
 import dev.vending.deploy.DestroyResult;
 import dev.vending.deploy.Outcome;
 import dev.vending.deploy.Plan;
+import dev.vending.deploy.PublishResult;
 import dev.vending.deploy.StackEventLine;
 import dev.vending.deploy.StatusReport;
 
@@ -127,6 +128,10 @@ final class DeployConsole implements DeployView {
             r.failures().forEach(l -> warn("  failed: " + l));
         }
         document("destroy", r, r.result());
+    }
+
+    void published(PublishResult r) {
+        document("publish", r, r.result());
     }
 
     void status(StatusReport r) {

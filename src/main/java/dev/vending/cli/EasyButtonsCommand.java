@@ -53,8 +53,8 @@ public final class EasyButtonsCommand implements Callable<Integer> {
         }
         var err = spec.commandLine().getErr();
         if (!EasyButtons.isS3(EasyButtons.checkBaseUrl(baseUrl))) {
-            err.println("warning: CloudFormation opens a templateURL only from Amazon S3; the Quick Create links work once the templates "
-                    + "are published to an S3 URL given as --template-base-url");
+            err.println("note: " + EasyButtons.checkBaseUrl(baseUrl) + " is not in Amazon S3, and CloudFormation opens templates only from S3,"
+                    + " so the page has no Launch links; vending publish --bucket B puts the templates and a page of working links in S3");
         }
         err.println("wrote " + files.size() + " files to " + out);
         return ExitCodes.OK;

@@ -38,7 +38,7 @@ public final class Main {
     }
 
     /** Subcommand names in help order. */
-    static final List<String> COMMANDS = List.of("generate", "deploy", "destroy", "status", "cost", "easybuttons",
+    static final List<String> COMMANDS = List.of("generate", "deploy", "destroy", "status", "cost", "easybuttons", "publish", "catalog",
             "generate-completion", "help");
 
     /** The full command tree (help, completion, reference docs). */
@@ -95,6 +95,8 @@ public final class Main {
             case "status" -> new StatusCommand();
             case "cost" -> new CostCommand();
             case "easybuttons" -> new EasyButtonsCommand();
+            case "publish" -> new PublishCommand();
+            case "catalog" -> new CatalogCommand();
             case "generate-completion" -> new picocli.AutoComplete.GenerateCompletion();
             case "help" -> new CommandLine.HelpCommand();
             default -> throw new IllegalArgumentException(name);

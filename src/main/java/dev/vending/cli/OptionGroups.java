@@ -32,6 +32,7 @@ final class OptionGroups {
         group("Security", "--jobs-use-instance-role", "--jobs-may-read-runner-token", "--kms-key-arn", "--permissions-boundary",
                 "--job-role", "--job-role-subject", "--job-policy-arn", "--oidc-provider-arn");
         group("AWS", "--region", "--profile", "--endpoint-url");
+        group("Publish", "--bucket", "--prefix", "--public", "--check", "--principal-arn");
         group("Output", "--output", "--format", "--output-file", "--all-parameters", "--quiet", "--out", "--template-base-url");
         group("General", "--help", "--version", "--verbose");
     }

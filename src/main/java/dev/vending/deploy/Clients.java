@@ -26,6 +26,10 @@ import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3control.S3ControlClient;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 import dev.vending.failure.BadInput;
@@ -44,7 +48,7 @@ final class Clients implements AutoCloseable {
     private final Map<Service, FutureTask<AutoCloseable>> clients = new EnumMap<>(Service.class);
 
     /** The services a run may call. */
-    enum Service { CLOUDFORMATION, EC2, SSM, S3, AUTOSCALING }
+    enum Service { CLOUDFORMATION, EC2, SSM, S3, AUTOSCALING, S3CONTROL, STS }
 
     Clients(AwsSettings settings, DeployContext context) {
         this.region = resolveRegion(settings, context);
@@ -156,7 +160,43 @@ final class Clients implements AutoCloseable {
             case SSM -> build(SsmClient.builder().httpClient(http));
             case S3 -> build(S3Client.builder().httpClient(http).forcePathStyle(endpointUrl != null));
             case AUTOSCALING -> build(AutoScalingClient.builder().httpClient(http));
+            // S3 Control puts the account id in front of the host; an --endpoint-url (moto) has no such names
+            case S3CONTROL -> buildS3Control();
+            case STS -> build(StsClient.builder().httpClient(http));
         };
+    }
+
+    /**
+     * S3 Control's endpoint rules put the account id in front of the host (123456789012.s3-control...);
+     * an --endpoint-url (moto, LocalStack) has no such names, so there the request goes to its host as given.
+     */
+    private S3ControlClient buildS3Control() {
+        var b = S3ControlClient.builder().httpClient(http).region(Region.of(region)).credentialsProvider(credentials);
+        if (endpointUrl == null) {
+            return b.overrideConfiguration(overrides).build();
+        }
+        String host = URI.create(endpointUrl).getHost();
+        SdkHttpClient sameHost = new SdkHttpClient() {
+            @Override
+            public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
+                return http.prepareRequest(HttpExecuteRequest.builder().request(request.httpRequest().toBuilder().host(host).build())
+                        .contentStreamProvider(request.contentStreamProvider().orElse(null)).build());
+            }
+
+            @Override
+            public void close() {
+                // the shared client is closed with the others
+            }
+        };
+        return b.httpClient(sameHost).endpointOverride(URI.create(endpointUrl)).overrideConfiguration(overrides).build();
+    }
+
+    S3ControlClient s3control() {
+        return client(Service.S3CONTROL);
+    }
+
+    StsClient sts() {
+        return client(Service.STS);
     }
 
     CloudFormationClient cfn() {

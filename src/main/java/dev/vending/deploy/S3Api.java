@@ -9,7 +9,10 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.PublicAccessBlockConfiguration;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** S3 calls, one method each, pagination inside; stateless. */
 final class S3Api {
@@ -21,6 +24,67 @@ final class S3Api {
 
     void put(String bucket, String key, String body) {
         s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString(body, StandardCharsets.UTF_8));
+    }
+
+    void put(String bucket, String key, String body, String contentType) {
+        s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), RequestBody.fromString(body, StandardCharsets.UTF_8));
+    }
+
+    /** The object's Content-Type, or null when there is no such object. */
+    String contentType(String bucket, String key) {
+        try {
+            return s3.headObject(b -> b.bucket(bucket).key(key)).contentType();
+        } catch (NoSuchKeyException e) {
+            return null;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) { // HEAD has no body, so no error code either
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** The object as UTF-8 text, or null when there is no such object. */
+    String text(String bucket, String key) {
+        try {
+            return s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String();
+        } catch (NoSuchKeyException e) {
+            return null;
+        }
+    }
+
+    /** The bucket's region (GetBucketLocation answers an empty constraint for us-east-1). */
+    String region(String bucket) {
+        String location = s3.getBucketLocation(b -> b.bucket(bucket)).locationConstraintAsString();
+        return location == null || location.isEmpty() ? "us-east-1" : "EU".equals(location) ? "eu-west-1" : location;
+    }
+
+    /** The bucket's Block Public Access settings, or null when it has none. */
+    PublicAccessBlockConfiguration publicAccessBlock(String bucket) {
+        try {
+            return s3.getPublicAccessBlock(b -> b.bucket(bucket)).publicAccessBlockConfiguration();
+        } catch (S3Exception e) {
+            if (e.awsErrorDetails() != null && "NoSuchPublicAccessBlockConfiguration".equals(e.awsErrorDetails().errorCode())) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** The bucket policy's JSON, or null when it has none. */
+    String policy(String bucket) {
+        try {
+            return s3.getBucketPolicy(b -> b.bucket(bucket)).policy();
+        } catch (S3Exception e) {
+            if (e.awsErrorDetails() != null && "NoSuchBucketPolicy".equals(e.awsErrorDetails().errorCode())) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    void putPolicy(String bucket, String policy) {
+        s3.putBucketPolicy(b -> b.bucket(bucket).policy(policy));
     }
 
     /** Deletes every object version and delete marker, 1000 per request; returns how many. A missing bucket is empty. */
