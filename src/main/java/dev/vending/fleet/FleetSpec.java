@@ -12,9 +12,12 @@ import dev.vending.failure.BadInput;
  * template goes through here, so an invalid combination cannot reach the template builder.
  *
  * @param schedule null when the fleet runs around the clock
+ * @param autoscaler null unless the executor is docker-autoscaler (then capacity is the worker group's:
+ *                   0 desired, 0 min, max = max_instances)
  */
 public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch arch, OperatingSystem os,
-        List<String> instanceTypes, RunnerSettings runner, Schedule schedule, int volumeSizeGiB, CacheMode cache) {
+        List<String> instanceTypes, RunnerSettings runner, Schedule schedule, int volumeSizeGiB, CacheMode cache,
+        AutoscalerSettings autoscaler) {
 
     public static final String DEFAULT_NAME = "gitlab-runners";
     private static final Pattern NAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9-]{0,27}");
@@ -58,7 +61,12 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
     /** Tags every runner of this fleet registers with, in .gitlab-ci.yml order: computed ones, then the user's. */
     public List<String> runnerTags(boolean spotInstance) {
         List<String> tags = new ArrayList<>();
-        tags.add(spotInstance ? "computetype-spot" : "computetype-ondemand");
+        if (autoscaler != null) {
+            // jobs run on the workers, whatever the manager runs on
+            tags.add(purchase.allSpotOnly() ? "computetype-spot" : purchase.usesSpot() ? "computetype-mixed" : "computetype-ondemand");
+        } else {
+            tags.add(spotInstance ? "computetype-spot" : "computetype-ondemand");
+        }
         tags.add("os-" + os.id());
         tags.add("arch-" + arch.awsName());
         tags.add("glexecutor-" + runner.executor().id());
@@ -81,6 +89,7 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
     public static final class Builder {
         private String name = DEFAULT_NAME;
         private int runners = 1;
+        private boolean runnersGiven;
         private Integer min;
         private Integer max;
         private Purchase purchase = Purchase.allOnDemand();
@@ -102,9 +111,13 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
         private Integer scheduleRunners;
         private Integer volumeSize;
         private CacheMode cache = CacheMode.S3;
+        private Integer maxUseCount;
+        private Integer idleCount;
+        private Integer idleSeconds;
+        private String pluginVersion;
 
         public Builder name(String v) { name = v; return this; }
-        public Builder runners(int v) { runners = v; return this; }
+        public Builder runners(int v) { runners = v; runnersGiven = true; return this; }
         public Builder min(Integer v) { min = v; return this; }
         public Builder max(Integer v) { max = v; return this; }
         public Builder purchase(Purchase v) { purchase = v; return this; }
@@ -126,6 +139,10 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
         public Builder scheduleRunners(Integer v) { scheduleRunners = v; return this; }
         public Builder volumeSize(Integer v) { volumeSize = v; return this; }
         public Builder cache(CacheMode v) { cache = v; return this; }
+        public Builder maxUseCount(Integer v) { maxUseCount = v; return this; }
+        public Builder idleCount(Integer v) { idleCount = v; return this; }
+        public Builder idleSeconds(Integer v) { idleSeconds = v; return this; }
+        public Builder pluginVersion(String v) { pluginVersion = v; return this; }
 
         public FleetSpec build() {
             // Graviton by default on Linux (the cheaper, faster choice); Windows Server is x86_64 only.
@@ -152,8 +169,11 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
                 // accepted but only meaningful with a schedule; still validated so typos are caught
                 new Schedule("0 0 * * *", "0 1 * * *", timeZone, 1);
             }
+            AutoscalerSettings autoscaler = autoscaler(schedule);
             int peak = schedule == null ? runners : Math.max(runners, schedule.runnersWhenStarted());
-            Capacity capacity = Capacity.fromDefaults(runners, min, max, peak);
+            Capacity capacity = autoscaler != null
+                    ? new Capacity(0, 0, max != null ? max : AutoscalerSettings.DEFAULT_MAX_WORKERS)
+                    : Capacity.fromDefaults(runners, min, max, peak);
             List<String> types = instanceTypes.isEmpty() ? InstanceCatalog.defaults(arch, purchase.usesSpot()) : instanceTypes;
             for (String t : types) {
                 checkType(t, arch);
@@ -161,7 +181,45 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
             RunnerSettings runner = new RunnerSettings(executor, concurrency, tags, gitlabUrl, version, dockerImage, privileged,
                     drainSeconds);
             return new FleetSpec(name, capacity, purchase, arch, os, types, runner, schedule,
-                    volumeSize != null ? volumeSize : defaultVolume(os), cache);
+                    volumeSize != null ? volumeSize : defaultVolume(os), cache, autoscaler);
+        }
+
+        /** The docker-autoscaler settings, or null for instance runners (where their flags are refused). */
+        private AutoscalerSettings autoscaler(Schedule schedule) {
+            if (executor != Executor.DOCKER_AUTOSCALER) {
+                String given = maxUseCount != null ? "--max-use-count" : idleCount != null ? "--idle-count"
+                        : idleSeconds != null ? "--idle-time" : pluginVersion != null ? "--fleeting-plugin-version" : null;
+                if (given != null) {
+                    throw new BadInput(given, "only applies to --executor docker-autoscaler");
+                }
+                return null;
+            }
+            if (os != OperatingSystem.LINUX) {
+                throw new BadInput("--executor", "docker-autoscaler needs --os linux (its workers are Amazon Linux Docker hosts)");
+            }
+            String why = " does not apply to --executor docker-autoscaler: the manager sizes the worker group from the job queue"
+                    + " (use --idle-count for warm capacity and --max for the ceiling)";
+            if (runnersGiven) {
+                throw new BadInput("--runners", why.substring(1));
+            }
+            if (min != null) {
+                throw new BadInput("--min", why.substring(1));
+            }
+            if (scheduleRunners != null) {
+                throw new BadInput("--schedule-runners", why.substring(1));
+            }
+            AutoscalerSettings.checkRunnerVersion(version);
+            int useCount = maxUseCount != null ? maxUseCount : Math.max(AutoscalerSettings.DEFAULT_MAX_USE_COUNT, concurrency);
+            if (useCount > 0 && useCount < concurrency) {
+                throw new BadInput("--max-use-count", useCount + " is less than --concurrency " + concurrency
+                        + ": an instance would be removed before its job slots are used (--concurrency 1 --max-use-count 1"
+                        + " gives every job a fresh machine)");
+            }
+            List<String> periods = schedule == null ? List.of() : AutoscalerSettings.periods(schedule);
+            return new AutoscalerSettings(useCount, idleCount != null ? idleCount : 0,
+                    idleSeconds != null ? idleSeconds : AutoscalerSettings.DEFAULT_IDLE_SECONDS,
+                    pluginVersion != null ? pluginVersion : AutoscalerSettings.DEFAULT_PLUGIN_VERSION, periods,
+                    schedule == null ? timeZone : schedule.timeZone());
         }
 
         private void checkType(String t, Arch arch) {

@@ -98,7 +98,8 @@ if ! TOKEN=$(read_token); then log "cannot read the runner token from $VENDING_T
 if [ -z "$TOKEN" ] || [ "$TOKEN" = None ]; then log "the runner token from $VENDING_TOKEN_SOURCE is empty"; false; fi
 
 args=(register --non-interactive --url "$VENDING_GITLAB_URL" --name "$RUNNER_NAME" --executor "$VENDING_EXECUTOR")
-if [ "$VENDING_EXECUTOR" = docker ]; then
+# docker-autoscaler runs the same docker settings on its workers (register asks for them as flags)
+if [ "$VENDING_EXECUTOR" = docker ] || [ "$VENDING_EXECUTOR" = docker-autoscaler ]; then
   args+=(--docker-image "$VENDING_DOCKER_IMAGE" --docker-privileged="$VENDING_DOCKER_PRIVILEGED" --docker-volumes /cache)
 fi
 if [ "$VENDING_CACHE" = s3 ]; then
