@@ -6,6 +6,7 @@ import java.util.Map;
 
 import dev.vending.bootstrap.AutoscalerScripts;
 import dev.vending.bootstrap.Bootstrap;
+import dev.vending.bootstrap.Placeholder;
 import dev.vending.cfn.Fn;
 import dev.vending.cfn.Output;
 import dev.vending.cfn.Parameter;
@@ -46,7 +47,7 @@ final class AutoscalerFleetTemplate {
         Template t = new Template(description(spec));
         FleetTemplate.Connection c = FleetTemplate.connection(t, spec);
         Parameter image = t.add(FleetTemplate.imageParameter(spec));
-        Knobs k = Knobs.fixed(spec);
+        FleetValues k = FleetValues.fixed(spec);
         FleetTemplate.Shared shared = FleetTemplate.shared(t, spec, k, c.token(), c.tokenParam());
         String workerArn = "arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/"
                 + workerAsgName();
@@ -84,7 +85,7 @@ final class AutoscalerFleetTemplate {
                 .metadataHopLimit(1)
                 .rootVolume(spec.os().rootDeviceName(), MANAGER_VOLUME_GIB)
                 .userData(FleetTemplate.userData(spec,
-                        Map.of("CONCURRENCY", Integer.toString(AutoscalerConfigToml.concurrent(spec))),
+                        Map.of(Placeholder.CONCURRENCY, Integer.toString(AutoscalerConfigToml.concurrent(spec))),
                         shared.createSecret(), c.tokenParam(), shared.secret(), shared.logs(), shared.cache(), null,
                         Fn.sub(AutoscalerScripts.managerPart(toml))));
         managerLt.instanceTag(new Tag("Name", Fn.sub("${AWS::StackName}-manager")));

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.vending.bootstrap.Bootstrap;
+import dev.vending.bootstrap.Placeholder;
 import dev.vending.bootstrap.RenderedScript;
 import dev.vending.cfn.Condition;
 import dev.vending.cfn.Fn;
@@ -14,16 +15,16 @@ import dev.vending.cfn.Output;
 import dev.vending.cfn.Parameter;
 import dev.vending.cfn.Rule;
 import dev.vending.cfn.Template;
-import dev.vending.cfn.resource.AutoScalingGroup;
 import dev.vending.cfn.resource.AutoScalingGroup.InstancesDistribution;
 import dev.vending.cfn.resource.AutoScalingGroup.LifecycleHookSpecification;
 import dev.vending.cfn.resource.AutoScalingGroup.MixedInstancesPolicy;
+import dev.vending.cfn.resource.AutoScalingGroup;
 import dev.vending.cfn.resource.IamRole;
 import dev.vending.cfn.resource.InstanceProfile;
 import dev.vending.cfn.resource.LaunchTemplate;
 import dev.vending.cfn.resource.LogGroup;
-import dev.vending.cfn.resource.PolicyDocument;
 import dev.vending.cfn.resource.PolicyDocument.Statement;
+import dev.vending.cfn.resource.PolicyDocument;
 import dev.vending.cfn.resource.S3Bucket;
 import dev.vending.cfn.resource.S3BucketPolicy;
 import dev.vending.cfn.resource.ScheduledAction;
@@ -98,7 +99,7 @@ public final class FleetTemplate {
                 .defaultValue(spec.capacity().max()).minValue(1).maxValue(Capacity.MAX_LIMIT));
         Parameter image = t.add(imageParameter(spec));
 
-        Knobs k = allParameters ? Knobs.parameters(t, spec) : Knobs.fixed(spec);
+        FleetValues k = allParameters ? FleetValues.parameters(t, spec) : FleetValues.fixed(spec);
 
         Shared shared = shared(t, spec, k, token, tokenParam);
         Condition createSecret = shared.createSecret();
@@ -159,7 +160,7 @@ public final class FleetTemplate {
         t.add(asg);
 
         if (k.schedule() != null) {
-            Knobs.ScheduleValues s = k.schedule();
+            FleetValues.ScheduleValues s = k.schedule();
             t.add(new ScheduledAction("ScheduledStart").autoScalingGroupName(Fn.ref(asg))
                     .desiredCapacity(s.runners()).recurrence(s.start()).timeZone(s.timeZone())).onlyIf(s.condition());
             t.add(new ScheduledAction("ScheduledStop").autoScalingGroupName(Fn.ref(asg))
@@ -221,7 +222,7 @@ public final class FleetTemplate {
             InstanceProfile profile) {
     }
 
-    static Shared shared(Template t, FleetSpec spec, Knobs k, Parameter token, Parameter tokenParam) {
+    static Shared shared(Template t, FleetSpec spec, FleetValues k, Parameter token, Parameter tokenParam) {
         Condition createSecret = t.add(new Condition("CreateTokenSecret",
                 Fn.equalTo(Fn.ref(tokenParam), "")));
         t.add(new Rule("TokenGiven", null, List.of(new Rule.Assertion(
@@ -267,21 +268,6 @@ public final class FleetTemplate {
     /** ASG name as a Sub template: fixed so the instance role can name it without a circular reference. */
     static String asgName() {
         return "${AWS::StackName}-runners";
-    }
-
-    static List<String> tagsForOutput(FleetSpec spec) {
-        List<String> tags = new ArrayList<>();
-        if (spec.purchase().usesSpot()) {
-            tags.addAll(spec.runnerTags(true));
-        }
-        if (!spec.purchase().allSpotOnly()) {
-            for (String tag : spec.runnerTags(false)) {
-                if (!tags.contains(tag)) {
-                    tags.add(tag);
-                }
-            }
-        }
-        return tags;
     }
 
     private static String fullDescription(FleetSpec spec) {
@@ -335,7 +321,7 @@ public final class FleetTemplate {
         return role;
     }
 
-    private static Intrinsic userData(FleetSpec spec, Knobs k, Condition createSecret, Parameter tokenParam, Secret secret,
+    private static Intrinsic userData(FleetSpec spec, FleetValues k, Condition createSecret, Parameter tokenParam, Secret secret,
             LogGroup logs, S3Bucket cache) {
         return userData(spec, k.bootstrapPlaceholders(), createSecret, tokenParam, secret, logs, cache, k.hasCache(), null);
     }
@@ -344,9 +330,9 @@ public final class FleetTemplate {
      * The bootstrap as user data: the settings header (Fn::Sub), then {@code middle} when not null (a part
      * of its own, e.g. the docker-autoscaler manager's), then the common body.
      */
-    static Intrinsic userData(FleetSpec spec, Map<String, String> placeholders, Condition createSecret, Parameter tokenParam,
+    static Intrinsic userData(FleetSpec spec, Map<Placeholder, String> placeholders, Condition createSecret, Parameter tokenParam,
             Secret secret, LogGroup logs, S3Bucket cache, Condition hasCache, Object middle) {
-        RenderedScript script = Bootstrap.render(spec, placeholders);
+        RenderedScript script = BootstrapValues.render(spec, placeholders);
         Map<String, Object> vars = new LinkedHashMap<>();
         vars.put("GitLabUrl", Fn.ref(P_GITLAB_URL));
         vars.put("TokenSource", Fn.ifThen(createSecret, Fn.sub("secretsmanager:${" + secret.logicalId() + "}"),
