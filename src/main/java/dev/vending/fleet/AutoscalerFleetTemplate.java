@@ -100,7 +100,7 @@ final class AutoscalerFleetTemplate {
                 .desiredCapacity(1)
                 .vpcZoneIdentifier(Fn.ref(c.subnets()))
                 .mixedInstancesPolicy(new MixedInstancesPolicy(Fn.ref(managerLt), Fn.getAtt(managerLt, "LatestVersionNumber"),
-                        List.of(MANAGER_TYPE.get(spec.arch())), new InstancesDistribution(0, 0, "prioritized", null)))
+                        List.of(MANAGER_TYPE.get(spec.arch())), new InstancesDistribution(0, 100, "prioritized", null)))
                 .healthCheckType("EC2")
                 .healthCheckGracePeriod(FleetTemplate.LAUNCH_TIMEOUT_SECONDS)
                 .lifecycleHook(new LifecycleHookSpecification(Bootstrap.LAUNCH_HOOK, LifecycleHookSpecification.LAUNCHING,
