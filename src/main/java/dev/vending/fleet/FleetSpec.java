@@ -137,9 +137,11 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
             // Graviton by default on Linux (the cheaper, faster choice); Windows Server is x86_64 only.
             Arch arch = this.arch != null ? this.arch : os == OperatingSystem.WINDOWS ? Arch.X86_64 : Arch.ARM64;
             requireArchForOs(os, arch);
-            if (purchase.onDemandBase() > 0 && purchase.onDemandBase() > Math.max(runners, max == null ? runners : max)) {
+            int fleetSize = this.executor == Executor.DOCKER_AUTOSCALER
+                    ? (max != null ? max : AutoscalerSettings.DEFAULT_MAX_WORKERS) : Math.max(runners, max == null ? runners : max);
+            if (purchase.onDemandBase() > 0 && purchase.onDemandBase() > fleetSize) {
                 throw new BadInput("--on-demand-base", purchase.onDemandBase() + " is more than the fleet's "
-                        + Math.max(runners, max == null ? runners : max) + " instances");
+                        + fleetSize + " instances");
             }
             Schedule schedule = null;
             if (scheduleStart != null || scheduleStop != null) {
