@@ -41,10 +41,10 @@ public final class FleetOptions {
     @Option(names = "--on-demand-base", paramLabel = "N", description = "Instances that are always On-Demand before the Spot share applies.")
     Integer onDemandBase;
 
-    @Option(names = "--arch", paramLabel = "ARCH", description = "arm64 or x86_64 (aliases aarch64, amd64). Default: arm64 on Linux, x86_64 on Windows.")
+    @Option(names = "--arch", completionCandidates = Completions.Arches.class, paramLabel = "ARCH", description = "arm64 or x86_64 (aliases aarch64, amd64). Default: arm64 on Linux, x86_64 on Windows.")
     String arch;
 
-    @Option(names = "--os", paramLabel = "OS", description = "linux (Amazon Linux 2023) or windows (Windows Server 2022). Default: ${DEFAULT-VALUE}.",
+    @Option(names = "--os", completionCandidates = Completions.OperatingSystems.class, paramLabel = "OS", description = "linux (Amazon Linux 2023) or windows (Windows Server 2022). Default: ${DEFAULT-VALUE}.",
             defaultValue = "linux")
     String os;
 
@@ -55,7 +55,7 @@ public final class FleetOptions {
     @Option(names = "--allow-unknown-instance-types", description = "Accept instance types vending's catalogue does not know.")
     boolean allowUnknownTypes;
 
-    @Option(names = "--executor", paramLabel = "EXECUTOR",
+    @Option(names = "--executor", completionCandidates = Completions.Executors.class, paramLabel = "EXECUTOR",
             description = "docker, shell or docker-autoscaler (one manager scaling Docker workers; default: docker on Linux, shell on Windows).")
     String executor;
 
@@ -116,7 +116,7 @@ public final class FleetOptions {
     @Option(names = "--volume-size", paramLabel = "GiB", description = "Root volume size (default: 40 Linux, 100 Windows).")
     Integer volumeSize;
 
-    @Option(names = "--cache", paramLabel = "CACHE", description = "s3 (a shared cache bucket) or none (default: ${DEFAULT-VALUE}).", defaultValue = "s3")
+    @Option(names = "--cache", completionCandidates = Completions.Caches.class, paramLabel = "CACHE", description = "s3 (a shared cache bucket) or none (default: ${DEFAULT-VALUE}).", defaultValue = "s3")
     String cache;
 
     /** Builds the validated spec; contradictions and bad values throw with the flag's name. */

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterEach;
@@ -28,6 +29,8 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * Runs the real Linux termination watcher against a fake instance metadata service (IMDSv2, with
  * answers the test changes) and fake gitlab-runner and aws executables that record their calls.
+ * Waits are polls on what the watcher did (its calls, or how often it asked IMDS), never fixed
+ * sleeps: "nothing happened" means nothing over several of the watcher's own polling rounds.
  */
 class WatcherTest {
     private static final String INSTANCE = "i-0abc123def4567890";
@@ -44,6 +47,8 @@ class WatcherTest {
     private HttpServer imds;
     private volatile String lifecycleState = "InService";
     private volatile String spotAction;
+    /** How often the watcher asked for its lifecycle state: one per polling round. */
+    private final AtomicInteger lifecyclePolls = new AtomicInteger();
     private Path calls;
     private Process watcher;
 
@@ -88,6 +93,7 @@ class WatcherTest {
             code = 200;
             body = INSTANCE;
         } else if (path.equals("/latest/meta-data/autoscaling/target-lifecycle-state")) {
+            lifecyclePolls.incrementAndGet();
             code = 200;
             body = lifecycleState;
         } else if (path.equals("/latest/meta-data/spot/instance-action") && spotAction != null) {
@@ -136,6 +142,22 @@ class WatcherTest {
         fail("timed out; calls so far " + calls() + "\nwatcher log:\n" + log());
     }
 
+    /**
+     * Waits until the watcher has started {@code rounds} more polling rounds; the rounds before the
+     * last one have then run to their end, whatever they were going to do.
+     */
+    private void awaitRounds(int rounds) throws IOException, InterruptedException {
+        int target = lifecyclePolls.get() + rounds;
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (lifecyclePolls.get() < target) {
+            if (System.nanoTime() > end || !watcher.isAlive()) {
+                fail("the watcher did not poll " + rounds + " more times (alive: " + watcher.isAlive() + "); calls " + calls()
+                        + "\nlog:\n" + log());
+            }
+            Thread.sleep(20);
+        }
+    }
+
     private void awaitExit(long seconds) throws InterruptedException, IOException {
         if (!watcher.waitFor(seconds, TimeUnit.SECONDS)) {
             fail("watcher still running; calls " + calls() + "\nlog:\n" + log());
@@ -160,7 +182,7 @@ class WatcherTest {
     @Test
     void doesNothingWhileInService() throws Exception {
         runWatcher(0, 60);
-        Thread.sleep(1500);
+        awaitRounds(10);
         assertTrue(watcher.isAlive(), log());
         assertEquals(List.of(), calls());
         assertTrue(log().contains("watching " + INSTANCE), log());
@@ -179,7 +201,7 @@ class WatcherTest {
     @Test
     void rollingReplacementOfAnIdleRunnerStopsUnregistersAndCompletesWithoutHeartbeat() throws Exception {
         runWatcher(0, 60);
-        Thread.sleep(700);
+        awaitRounds(4);
         assertEquals(List.of(), calls(), "nothing while InService");
         lifecycleState = "Terminated";
         awaitExit(10);
@@ -198,7 +220,7 @@ class WatcherTest {
     @Test
     void spotNoticeStopsAtOnceUnregistersBeforeTheInterruptionAndCompletesOnlyWhenAutoScalingTerminates() throws Exception {
         runWatcher(300, 60);
-        Thread.sleep(500);
+        awaitRounds(2);
         Instant interruption = Instant.now().plusSeconds(3);
         long noticed = System.nanoTime();
         spotAction = "{\"action\": \"terminate\", \"time\": \"" + interruption.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\"}";
@@ -207,7 +229,7 @@ class WatcherTest {
         awaitCalls(c -> c.contains(UNREGISTER), 4000);
         assertTrue(Instant.now().isBefore(interruption), "unregistered before the interruption time");
         assertEquals(List.of(STOP, UNREGISTER), calls(), "no lifecycle calls: the instance is still InService");
-        Thread.sleep(400);
+        awaitRounds(4);
         assertEquals(List.of(STOP, UNREGISTER), calls());
         assertTrue(watcher.isAlive());
 

@@ -26,7 +26,7 @@ class TemplateWritersTest {
 
     @Test
     void scalarIntrinsicsKeepTheirShortFormTags() {
-        String yaml = YamlTemplateWriter.write(tree(List.of(Fn.ref("Vpc"), Fn.sub("${AWS::StackName}-x"), Fn.REGION)));
+        String yaml = YamlTemplateWriter.write(tree(List.of(Fn.ref("Vpc"), Fn.sub("${AWS::StackName}-x"), Fn.ref("AWS::Region"))));
         assertEquals(List.of("!Ref", "!Sub", "!Ref"), CfnYaml.tags(yaml));
         assertEquals(List.of(Map.of("Ref", "Vpc"), Map.of("Fn::Sub", "${AWS::StackName}-x"), Map.of("Ref", "AWS::Region")),
                 CfnYaml.load(yaml).get("V"));
@@ -60,7 +60,7 @@ class TemplateWritersTest {
 
     @Test
     void deeperNestingStaysValid() {
-        Object v = Fn.select(0, Fn.getAZs());
+        Object v = new Intrinsic("Fn::Select", List.of(0, new Intrinsic("Fn::GetAZs", "")));
         String yaml = YamlTemplateWriter.write(tree(Fn.base64(Fn.join("", List.of(Fn.sub("a ${X}"), "b\nc\n")))));
         assertEquals(Map.of("Fn::Base64", Map.of("Fn::Join", List.of("", List.of(Map.of("Fn::Sub", "a ${X}"), "b\nc\n")))),
                 CfnYaml.load(yaml).get("V"));

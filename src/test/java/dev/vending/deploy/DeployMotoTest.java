@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,7 @@ import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 import dev.vending.failure.BadInput;
 
 /** deploy, status and destroy in-process against a real moto server. */
+@Tag("slow")
 class DeployMotoTest {
     @RegisterExtension
     static MotoServer moto = new MotoServer();

@@ -12,8 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -185,8 +183,8 @@ class RecordedCloudFormationTest {
     @Test
     void ctrlCMessageSaysTheStackGoesOn() {
         try (Clients clients = new Clients(new AwsSettings("eu-central-1", null, wm.baseUrl(), false, true, null), ctx)) {
-            StackOps ops = new StackOps(clients, new Ui(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false, ctx));
-            String m = ops.interruptedMessage("vending-ci", "update");
+            StackWatch watch = new StackWatch(new CloudFormationApi(clients.cfn()), null, ctx, clients.region);
+            String m = watch.interruptedMessage("vending-ci", StackWatch.Operation.UPDATE);
             assertTrue(m.contains("interrupted: the update of stack vending-ci goes on in CloudFormation (Ctrl-C does not stop it)."), m);
             assertTrue(m.contains("Follow it with: vending status --stack-name vending-ci --region eu-central-1"), m);
         }
