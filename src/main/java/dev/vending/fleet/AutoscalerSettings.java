@@ -93,22 +93,22 @@ public record AutoscalerSettings(int maxUseCount, int idleCount, int idleSeconds
      * so both need a fixed minute and hour and the same day fields; the span is [start, stop).
      */
     public static List<String> periods(Schedule schedule) {
-        String[] start = schedule.startCron().split(" ");
-        String[] stop = schedule.stopCron().split(" ");
+        String[] start = schedule.start().text().split(" ");
+        String[] stop = schedule.stop().text().split(" ");
         for (int i = 0; i < 2; i++) {
             if (!FIXED.matcher(start[i]).matches()) {
                 throw new BadInput("--schedule-start", "needs a fixed minute and hour with --executor docker-autoscaler "
-                        + "(the schedule becomes policy periods), e.g. \"0 8 * * 1-5\"; got '" + schedule.startCron() + "'");
+                        + "(the schedule becomes policy periods), e.g. \"0 8 * * 1-5\"; got '" + schedule.start().text() + "'");
             }
             if (!FIXED.matcher(stop[i]).matches()) {
                 throw new BadInput("--schedule-stop", "needs a fixed minute and hour with --executor docker-autoscaler "
-                        + "(the schedule becomes policy periods), e.g. \"0 18 * * 1-5\"; got '" + schedule.stopCron() + "'");
+                        + "(the schedule becomes policy periods), e.g. \"0 18 * * 1-5\"; got '" + schedule.stop().text() + "'");
             }
         }
         String days = start[2] + " " + start[3] + " " + start[4];
         if (!days.equals(stop[2] + " " + stop[3] + " " + stop[4])) {
             throw new BadInput("--schedule-stop", "must have the same day-of-month, month and day-of-week fields as "
-                    + "--schedule-start with --executor docker-autoscaler (got '" + schedule.stopCron() + "')");
+                    + "--schedule-start with --executor docker-autoscaler (got '" + schedule.stop().text() + "')");
         }
         int from = Integer.parseInt(start[1]) * 60 + Integer.parseInt(start[0]);
         int to = Integer.parseInt(stop[1]) * 60 + Integer.parseInt(stop[0]);
