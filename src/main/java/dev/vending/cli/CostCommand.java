@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import dev.vending.cost.AutoscalerCost;
 import dev.vending.cost.CostEstimate;
 import dev.vending.cost.CostInputs;
 import dev.vending.cost.CostReport;
@@ -34,6 +35,10 @@ public final class CostCommand implements Callable<Integer> {
     @Option(names = "--hours-per-week", paramLabel = "H",
             description = "Hours per week the fleet is up (default: counted from --schedule-start/--schedule-stop, else 168).")
     Double hoursPerWeek;
+
+    @Option(names = "--busy-hours-per-week", paramLabel = "H",
+            description = "docker-autoscaler: hours per week the jobs keep --max workers busy (default: 0; the manager is always on).")
+    Double busyHoursPerWeek;
 
     @Option(names = "--region", paramLabel = "REGION", defaultValue = CostInputs.DEFAULT_REGION,
             description = "Price region (default: ${DEFAULT-VALUE}). The bundled table covers us-east-1, us-west-2, eu-west-1, eu-central-1.")
@@ -97,8 +102,17 @@ public final class CostCommand implements Callable<Integer> {
             }
         }
         CostInputs inputs = new CostInputs(region, hoursPerWeek, price, spot, armFactor, baselineType, spotFrom);
-        CostReport report = CostEstimate.estimate(fleetSpec, inputs, PriceTable.bundled());
         PrintWriter out = spec.commandLine().getOut();
+        if (fleetSpec.autoscaler() != null) {
+            AutoscalerCost week = AutoscalerCost.estimate(fleetSpec, inputs, PriceTable.bundled(), busyHoursPerWeek);
+            out.print(json ? jsonOf(week.toJson()) + "\n" : week.render());
+            out.flush();
+            return ExitCodes.OK;
+        }
+        if (busyHoursPerWeek != null) {
+            throw new BadInput("--busy-hours-per-week", "applies to --executor docker-autoscaler; use --hours-per-week");
+        }
+        CostReport report = CostEstimate.estimate(fleetSpec, inputs, PriceTable.bundled());
         if (json) {
             out.println(json(report));
         } else {
@@ -120,6 +134,14 @@ public final class CostCommand implements Callable<Integer> {
             case "json" -> true;
             default -> throw new BadInput(flag, "unknown format '" + value + "' (expected text or json)");
         };
+    }
+
+    static String jsonOf(java.util.Map<String, Object> m) {
+        try {
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static String json(CostReport report) {

@@ -25,7 +25,7 @@ final class OptionGroups {
         group("Capacity", "--runners", "--min", "--max", "--spot", "--on-demand", "--spot-percent", "--on-demand-base");
         group("Schedule", "--schedule-start", "--schedule-stop", "--timezone", "--schedule-runners");
         group("docker-autoscaler", "--max-use-count", "--idle-count", "--idle-time", "--fleeting-plugin-version");
-        group("Prices", "--hours-per-week", "--price", "--spot-price", "--arm-factor", "--baseline-type", "--live-prices");
+        group("Prices", "--hours-per-week", "--busy-hours-per-week", "--price", "--spot-price", "--arm-factor", "--baseline-type", "--live-prices");
         group("Stack", "--stack-name", "--template-file", "--vpc", "--subnets", "--token-file", "--parameter", "--tags",
                 "--s3-bucket", "--yes", "--no-execute", "--replace-failed", "--timeout");
         group("AWS", "--region", "--profile", "--endpoint-url");

@@ -31,8 +31,6 @@ import dev.vending.cfn.resource.Tag;
 final class AutoscalerFleetTemplate {
     static final String WORKER_ASG = "WorkerGroup";
     static final String OUT_WORKER_ASG = "WorkerGroupName";
-    /** Manager sizes: the runner manager only polls GitLab and drives SSH tunnels. */
-    static final Map<Arch, String> MANAGER_TYPE = Map.of(Arch.ARM64, "t4g.small", Arch.X86_64, "t3.small");
     static final int MANAGER_VOLUME_GIB = 20;
 
     private AutoscalerFleetTemplate() {
@@ -100,7 +98,7 @@ final class AutoscalerFleetTemplate {
                 .desiredCapacity(1)
                 .vpcZoneIdentifier(Fn.ref(c.subnets()))
                 .mixedInstancesPolicy(new MixedInstancesPolicy(Fn.ref(managerLt), Fn.getAtt(managerLt, "LatestVersionNumber"),
-                        List.of(MANAGER_TYPE.get(spec.arch())), new InstancesDistribution(0, 100, "prioritized", null)))
+                        List.of(AutoscalerSettings.managerType(spec.arch())), new InstancesDistribution(0, 100, "prioritized", null)))
                 .healthCheckType("EC2")
                 .healthCheckGracePeriod(FleetTemplate.LAUNCH_TIMEOUT_SECONDS)
                 .lifecycleHook(new LifecycleHookSpecification(Bootstrap.LAUNCH_HOOK, LifecycleHookSpecification.LAUNCHING,

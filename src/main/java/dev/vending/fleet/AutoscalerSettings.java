@@ -52,6 +52,11 @@ public record AutoscalerSettings(int maxUseCount, int idleCount, int idleSeconds
         }
     }
 
+    /** The manager's instance type: it only polls GitLab and drives SSH tunnels to the workers. */
+    public static String managerType(Arch arch) {
+        return arch == Arch.ARM64 ? "t4g.small" : "t3.small";
+    }
+
     /** {@code idle_time} as Go writes a duration (what the runner's TOML decoder reads), e.g. 20m0s or 1h30m0s. */
     public String idleTime() {
         int h = idleSeconds / 3600;
