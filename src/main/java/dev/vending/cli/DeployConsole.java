@@ -142,6 +142,11 @@ final class DeployConsole implements DeployView {
                             i.state(), i.groupLifecycleState()));
                 }
             }
+            StatusReport.Group w = r.workers();
+            if (w != null) {
+                out.println("workers " + w.name() + (w.found() ? ": desired " + w.desired() + ", in service " + w.inService()
+                        + " (min " + w.min() + ", max " + w.max() + "; sized by the runner manager)" : ": not found"));
+            }
             if (!r.failedLaunches().isEmpty()) {
                 out.println("Recent failed launches:");
                 for (StatusReport.FailedLaunch f : r.failedLaunches()) {

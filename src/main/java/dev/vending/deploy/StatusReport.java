@@ -3,9 +3,12 @@ package dev.vending.deploy;
 import java.util.List;
 import java.util.Map;
 
-/** What `vending status` found: the stack, its outputs, its group and instances, and recent failed launches. */
+/**
+ * What `vending status` found: the stack, its outputs, its group and instances, and recent failed launches;
+ * {@code workers} is a docker-autoscaler fleet's worker group (null for other fleets).
+ */
 public record StatusReport(String stackName, String region, String stackId, String status, String statusReason, Map<String, String> outputs,
-        Group group, List<Instance> instances, List<FailedLaunch> failedLaunches, String consoleUrl) {
+        Group group, List<Instance> instances, List<FailedLaunch> failedLaunches, String consoleUrl, Group workers) {
 
     /** The Auto Scaling group's counts; {@code found} false when the output names a group that is gone. */
     public record Group(String name, boolean found, Integer desired, Integer min, Integer max, Long inService) {

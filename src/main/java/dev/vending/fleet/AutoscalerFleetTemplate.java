@@ -29,8 +29,6 @@ import dev.vending.cfn.resource.Tag;
  * reaches over SSH with keys pushed through EC2 Instance Connect. {@link FleetTemplate} dispatches here.
  */
 final class AutoscalerFleetTemplate {
-    static final String WORKER_ASG = "WorkerGroup";
-    static final String OUT_WORKER_ASG = "WorkerGroupName";
     static final int MANAGER_VOLUME_GIB = 20;
 
     private AutoscalerFleetTemplate() {
@@ -126,7 +124,7 @@ final class AutoscalerFleetTemplate {
 
         // No DesiredCapacity: the plugin owns it (CloudFormation leaves it alone on updates), and no scaling
         // policy, lifecycle hook or Capacity Rebalance, which would add or take instances behind its back.
-        AutoScalingGroup workers = new AutoScalingGroup(WORKER_ASG)
+        AutoScalingGroup workers = new AutoScalingGroup(FleetTemplate.WORKER_ASG)
                 .minSize(0)
                 .maxSize(spec.capacity().max())
                 .vpcZoneIdentifier(Fn.ref(c.subnets()))
@@ -143,7 +141,7 @@ final class AutoscalerFleetTemplate {
         t.add(workers);
 
         t.add(new Output(FleetTemplate.OUT_ASG, "Auto Scaling group of the runner manager (one instance)", Fn.ref(manager)));
-        t.add(new Output(OUT_WORKER_ASG, "Auto Scaling group of the docker-autoscaler workers (sized by the manager)",
+        t.add(new Output(FleetTemplate.OUT_WORKER_ASG, "Auto Scaling group of the docker-autoscaler workers (sized by the manager)",
                 Fn.ref(workers)));
         t.add(new Output(FleetTemplate.OUT_ROLE, "IAM role of the runner manager (workers have none)",
                 Fn.getAtt(shared.role(), "Arn")));

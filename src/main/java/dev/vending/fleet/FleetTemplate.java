@@ -50,11 +50,15 @@ public final class FleetTemplate {
     public static final String P_IMAGE = "ImageId";
 
     public static final String ASG = "RunnerGroup";
+    /** docker-autoscaler only: logical id of the worker group. */
+    public static final String WORKER_ASG = "WorkerGroup";
     public static final String OUT_ASG = "AutoScalingGroupName";
     public static final String OUT_ROLE = "InstanceRoleArn";
     public static final String OUT_CACHE = "CacheBucketName";
     public static final String OUT_TAGS = "RunnerTags";
     public static final String OUT_LOG_GROUP = "LogGroupName";
+    /** docker-autoscaler only: the worker group the runner manager sizes. */
+    public static final String OUT_WORKER_ASG = "WorkerGroupName";
 
     /** Longest a runner may drain on scale-in before the instance goes anyway (the watcher heartbeats). */
     public static final int DRAIN_HEARTBEAT_SECONDS = 600;

@@ -103,6 +103,10 @@ class AutoscalerDeployMotoTest {
         TestContext.Result status = ctx.run(args("status", "--stack-name", STACK));
         assertEquals(0, status.code(), status.all());
         assertTrue(status.out().contains("group " + STACK + "-runners: desired 1"), status.out());
+        assertTrue(status.out().contains("workers " + STACK + "-workers: desired 1, in service 1 (min 0, max 100;"), status.out());
+        TestContext.Result json = ctx.run(args("status", "--stack-name", STACK, "--output", "json"));
+        assertEquals(0, json.code(), json.all());
+        assertTrue(json.out().contains("\"workers\" : {") && json.out().contains("\"name\" : \"" + STACK + "-workers\""), json.out());
 
         TestContext.Result destroyed = ctx.run(args("destroy", "--stack-name", STACK, "--yes"));
         assertEquals(0, destroyed.code(), destroyed.all());
