@@ -36,10 +36,7 @@ public record AutoscalerCost(String region, String managerType, double managerHo
         if (!(busy >= 0 && busy <= CostEstimate.HOURS_PER_WEEK)) {
             throw new BadInput("--busy-hours-per-week", "must be between 0 and 168 (got " + num(busy) + ")");
         }
-        // prices of one worker through the common estimate (the same checks of region, types and price flags)
-        FleetSpec one = new FleetSpec(spec.name(), new Capacity(1, 0, 2), spec.purchase(), spec.arch(), spec.os(),
-                spec.instanceTypes(), spec.runner(), null, spec.volumeSizeGiB(), spec.cache(), null);
-        CostReport prices = CostEstimate.estimate(one, in, table);
+        CostReport prices = oneWorker(spec, in, table);
         String managerType = AutoscalerSettings.managerType(spec.arch());
         double manager = table.find(in.region(), managerType, spec.os()).map(PriceTable.Price::onDemand)
                 .orElseThrow(() -> new BadInput("--region", "no price for the manager's " + managerType + " in " + in.region()));
@@ -48,6 +45,13 @@ public record AutoscalerCost(String region, String managerType, double managerHo
         return new AutoscalerCost(in.region(), managerType, manager, spec.capacity().max(), warm, busy, warmHours,
                 hourly(spec.purchase(), spec.capacity().max(), prices), hourly(spec.purchase(), warm, prices),
                 prices.instanceType(), prices.baselineType(), prices.baselinePrice());
+    }
+
+    /** One always-on worker through the common estimate: its prices, with the same checks of region, types and price flags. */
+    public static CostReport oneWorker(FleetSpec spec, CostInputs in, PriceTable table) {
+        FleetSpec one = new FleetSpec(spec.name(), new Capacity(1, 0, 2), spec.purchase(), spec.arch(), spec.os(),
+                spec.instanceTypes(), spec.runner(), null, spec.volumeSizeGiB(), spec.cache(), null);
+        return CostEstimate.estimate(one, in, table);
     }
 
     /** Billed USD per hour for n workers of the fleet's mix (On-Demand base first, then the Spot share). */
