@@ -21,6 +21,7 @@ import dev.vending.cfn.resource.PolicyDocument.Statement;
 import dev.vending.cfn.resource.SecurityGroup;
 import dev.vending.cfn.resource.SecurityGroupIngress;
 import dev.vending.cfn.resource.Tag;
+import dev.vending.failure.BadInput;
 
 /**
  * The docker-autoscaler fleet: GitLab's own autoscaling with the fleeting AWS plugin. One runner manager
@@ -40,6 +41,11 @@ final class AutoscalerFleetTemplate {
     }
 
     static Template build(FleetSpec spec, boolean allParameters) {
+        if (allParameters) {
+            // concurrent must be max_instances x capacity_per_instance, and CloudFormation cannot multiply
+            throw new BadInput("--all-parameters", "is not available with --executor docker-autoscaler: its options are fixed "
+                    + "at generate time (use the easy button's template, or generate with the flags you need)");
+        }
         Template t = new Template(description(spec));
         FleetTemplate.Connection c = FleetTemplate.connection(t, spec);
         Parameter image = t.add(FleetTemplate.imageParameter(spec));

@@ -243,6 +243,7 @@ class AutoscalerFleetTemplateTest {
                 () -> FleetSpec.builder().maxUseCount(1).build()).option());
         assertEquals(0, spotArm(10).maxUseCount(0).build().autoscaler().maxUseCount(), "0 = no limit");
         assertNull(FleetSpec.builder().build().autoscaler());
+        assertEquals("--all-parameters", assertThrows(BadInput.class, () -> FleetTemplate.build(spotArm(10).build(), true)).option());
         AutoscalerSettings.checkRunnerVersion("17.1.0");
         AutoscalerSettings.checkRunnerVersion("18.0.0");
     }
