@@ -105,6 +105,7 @@ public final class CostCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (fleetSpec.autoscaler() != null) {
             AutoscalerCost week = AutoscalerCost.estimate(fleetSpec, inputs, PriceTable.bundled(), busyHoursPerWeek);
+            warnFormat();
             out.print(json ? jsonOf(week.toJson()) + "\n" : week.render());
             out.flush();
             return ExitCodes.OK;
@@ -113,6 +114,7 @@ public final class CostCommand implements Callable<Integer> {
             throw new BadInput("--busy-hours-per-week", "applies to --executor docker-autoscaler; use --hours-per-week");
         }
         CostReport report = CostEstimate.estimate(fleetSpec, inputs, PriceTable.bundled());
+        warnFormat();
         if (json) {
             out.println(json(report));
         } else {
@@ -120,6 +122,13 @@ public final class CostCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** Once every check has passed (bad input stays one line). */
+    private void warnFormat() {
+        if (format != null) {
+            spec.commandLine().getErr().println("warning: --format is the old name of --output; it still works, but use --output");
+        }
     }
 
     /** --output, or the deprecated --format; both given must agree. */

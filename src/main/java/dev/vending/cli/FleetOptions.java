@@ -8,6 +8,8 @@ import dev.vending.fleet.Executor;
 import dev.vending.fleet.FleetSpec;
 import dev.vending.fleet.OperatingSystem;
 import dev.vending.fleet.Purchase;
+import dev.vending.fleet.RunnerSettings;
+import dev.vending.fleet.Schedule;
 import picocli.CommandLine.Option;
 
 /**
@@ -20,7 +22,7 @@ public final class FleetOptions {
             defaultValue = FleetSpec.DEFAULT_NAME)
     String name;
 
-    @Option(names = "--runners", paramLabel = "N", description = "Desired runner instances (default: 1).")
+    @Option(names = "--runners", paramLabel = "N", description = "Desired runner instances (default: " + FleetSpec.DEFAULT_RUNNERS + ").")
     Integer runners;
 
     @Option(names = "--min", paramLabel = "N", description = "Minimum instances (default: 0, so schedules and scale-in can stop all).")
@@ -76,22 +78,23 @@ public final class FleetOptions {
                     + dev.vending.fleet.AutoscalerSettings.DEFAULT_PLUGIN_VERSION + ").")
     String pluginVersion;
 
-    @Option(names = "--concurrency", paramLabel = "N", description = "Jobs run at once per instance (default: ${DEFAULT-VALUE}).", defaultValue = "4")
+    @Option(names = "--concurrency", paramLabel = "N", description = "Jobs run at once per instance (default: ${DEFAULT-VALUE}).",
+            defaultValue = "" + RunnerSettings.DEFAULT_CONCURRENCY)
     int concurrency;
 
     @Option(names = "--runner-tags", paramLabel = "TAG", split = ",", description = "Extra runner tags (computetype-*, os-*, arch-*, glexecutor-* are added).")
     List<String> runnerTags;
 
     @Option(names = "--gitlab-url", paramLabel = "URL", description = "GitLab instance (default: ${DEFAULT-VALUE}).",
-            defaultValue = "https://gitlab.com")
+            defaultValue = RunnerSettings.DEFAULT_GITLAB_URL)
     String gitlabUrl;
 
     @Option(names = "--runner-version", paramLabel = "VERSION", description = "GitLab Runner version, e.g. 17.5.2 (default: ${DEFAULT-VALUE}).",
-            defaultValue = "latest")
+            defaultValue = RunnerSettings.LATEST_VERSION)
     String runnerVersion;
 
     @Option(names = "--docker-image", paramLabel = "IMAGE", description = "Default job image for the docker executor (default: ${DEFAULT-VALUE}).",
-            defaultValue = "public.ecr.aws/docker/library/alpine:latest")
+            defaultValue = RunnerSettings.DEFAULT_DOCKER_IMAGE)
     String dockerImage;
 
     @Option(names = "--docker-privileged", description = "Run job containers privileged (docker-in-docker). Off unless given.")
@@ -107,7 +110,8 @@ public final class FleetOptions {
     @Option(names = "--schedule-stop", paramLabel = "CRON", description = "Cron (5 fields) when the fleet scales to zero, e.g. \"0 18 * * 1-5\".")
     String scheduleStop;
 
-    @Option(names = "--timezone", paramLabel = "ZONE", description = "IANA time zone of the schedule (default: ${DEFAULT-VALUE}).", defaultValue = "UTC")
+    @Option(names = "--timezone", paramLabel = "ZONE", description = "IANA time zone of the schedule (default: ${DEFAULT-VALUE}).",
+            defaultValue = Schedule.DEFAULT_TIME_ZONE)
     String timeZone;
 
     @Option(names = "--schedule-runners", paramLabel = "N", description = "Desired instances when the schedule starts the fleet (default: --runners).")
@@ -136,7 +140,7 @@ public final class FleetOptions {
                 .runnerVersion(runnerVersion)
                 .dockerImage(dockerImage)
                 .privileged(privileged)
-                .drainSeconds(dev.vending.fleet.RunnerSettings.parseDuration(drainTimeout))
+                .drainSeconds(RunnerSettings.parseDuration(drainTimeout))
                 .scheduleStart(scheduleStart)
                 .scheduleStop(scheduleStop)
                 .timeZone(timeZone)

@@ -82,11 +82,18 @@ public final class ParameterResolver {
                 continue;
             }
             String before = previous.containsKey(v.key()) ? normaliseList(p, previous.get(v.key())) : null;
+            if (isResolvedImage(p, before)) {
+                continue; // moto answers an SSM-typed parameter's resolved AMI, not its name: nothing to compare
+            }
             if (!Objects.equals(before, v.value())) {
                 changes.add(new Plan.ParameterChange(v.key(), before, v.value()));
             }
         }
         return changes;
+    }
+
+    private static boolean isResolvedImage(TemplateSource.Param p, String previous) {
+        return previous != null && p.type().equals("AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>") && previous.matches("ami-[0-9a-f]{8,17}");
     }
 
     /** moto answers a List parameter's previous value as "['a', 'b']"; AWS as "a,b". */

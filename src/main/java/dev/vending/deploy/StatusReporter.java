@@ -34,7 +34,6 @@ public record StatusReporter(AwsSettings settings, DeployContext context) {
 
     private StatusReport run(String name, Clients clients) {
         CloudFormationApi cfn = new CloudFormationApi(clients.cfn());
-        StackWatch watch = new StackWatch(cfn, null, context, clients.region);
         Stack stack = cfn.describeStack(name)
                 .orElseThrow(() -> new Failure(Failure.Kind.AWS, "stack " + name + " does not exist in " + clients.region));
         Map<String, String> outputs = StackWatch.outputs(stack);
@@ -85,7 +84,7 @@ public record StatusReporter(AwsSettings settings, DeployContext context) {
                     .orElse(new StatusReport.Group(wg, false, null, null, null, null));
         }
         return new StatusReport(name, clients.region, stack.stackId(), stack.stackStatusAsString(), stack.stackStatusReason(), outputs,
-                group, instances, failed, watch.consoleLink(stack.stackId()), workers);
+                group, instances, failed, StackWatch.consoleLink(clients.region, stack.stackId()), workers);
     }
 
     /** Each failed activity, with the bootstrap log stream of the instance it names (streams are "INSTANCE/bootstrap"). */

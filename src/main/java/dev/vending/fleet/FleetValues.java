@@ -128,7 +128,7 @@ record FleetValues(List<?> instanceTypes, CfnValue onDemandBase, CfnValue onDema
                 .description("When the fleet scales to zero, e.g. 0 18 * * 1-5").defaultValue(s == null ? "0 18 * * 1-5" : s.stop().text())
                 .allowedPattern(cron));
         t.add(Parameter.string("ScheduleTimeZone").group(gSchedule).label("Time zone (IANA)")
-                .defaultValue(s == null ? "UTC" : s.timeZone()).allowedPattern("^[A-Za-z0-9_+/-]{1,64}$"));
+                .defaultValue(s == null ? Schedule.DEFAULT_TIME_ZONE : s.timeZone()).allowedPattern("^[A-Za-z0-9_+/-]{1,64}$"));
         t.add(Parameter.number("ScheduleRunners").group(gSchedule).label("Instances when started")
                 .defaultValue(s == null ? Math.max(1, spec.capacity().desired()) : s.runnersWhenStarted()).minValue(1).maxValue(Capacity.LIMIT));
         Condition hasSchedule = t.add(new Condition("HasSchedule", Fn.and(Fn.not(Fn.equalTo(Fn.ref("ScheduleStart"), "")),

@@ -9,6 +9,8 @@ import dev.vending.failure.BadInput;
  * {@code stop}, both in {@code timeZone} (IANA name).
  */
 public record Schedule(CronExpression start, CronExpression stop, String timeZone, int runnersWhenStarted) {
+    public static final String DEFAULT_TIME_ZONE = "UTC";
+
     public Schedule {
         if (timeZone == null || !ZoneId.getAvailableZoneIds().contains(timeZone)) {
             throw new BadInput("--timezone", "unknown time zone '" + timeZone

@@ -33,6 +33,17 @@ class TemplateWritersTest {
     }
 
     @Test
+    void literalValuesAreWrittenAsThePlainValue() {
+        List<Object> values = List.of(CfnValue.of("x"), CfnValue.of(2), CfnValue.of(true), Fn.ifThen(new Condition("C", Fn.equalTo("a", "b")),
+                CfnValue.of(2), CfnValue.of(1)));
+        assertEquals(YamlTemplateWriter.write(tree(List.of("x", 2, true, Fn.ifThen(new Condition("C", Fn.equalTo("a", "b")), 2, 1)))),
+                YamlTemplateWriter.write(tree(values)));
+        assertEquals(JsonTemplateWriter.write(tree(List.of("x", 2, true))), JsonTemplateWriter.write(tree(values.subList(0, 3))));
+        assertThrows(IllegalArgumentException.class, () -> new CfnValue.Literal(List.of("not", "a", "literal")));
+        assertThrows(IllegalArgumentException.class, () -> new CfnValue.Literal(null));
+    }
+
+    @Test
     void getAttUsesTheDottedShortForm() {
         Resource r = new dev.vending.cfn.resource.LogGroup("Logs");
         String yaml = YamlTemplateWriter.write(tree(Fn.getAtt(r, "Arn")));
