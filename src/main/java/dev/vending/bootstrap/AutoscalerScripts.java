@@ -9,7 +9,7 @@ public final class AutoscalerScripts {
     }
 
     /**
-     * The manager's part, Fn::Sub text: {@code configTemplate} is written verbatim into a quoted heredoc,
+     * The manager's setup (kept in an SSM parameter, read by {@link #managerLoader()}), Fn::Sub text: {@code configTemplate} is written verbatim into a quoted heredoc,
      * so it may carry Sub references (the worker group's name, the region) but no heredoc terminator.
      */
     public static String managerPart(String configTemplate) {
@@ -18,6 +18,11 @@ public final class AutoscalerScripts {
         }
         String part = Bootstrap.compact(Bootstrap.resource("linux-autoscaler-manager.sh"));
         return Bootstrap.markers(part, token -> token.equals("CONFIG_TEMPLATE") ? configTemplate.stripTrailing() : null);
+    }
+
+    /** The manager's user data part (Fn::Sub text naming the setup parameter as {@code ${ManagerSetup}}): read the setup, run it. */
+    public static String managerLoader() {
+        return Bootstrap.compact(Bootstrap.resource("linux-autoscaler-manager-loader.sh"));
     }
 
     /** The workers' user data (plain text, not Sub): Docker, the SSH user in the docker group, then the ready marker. */

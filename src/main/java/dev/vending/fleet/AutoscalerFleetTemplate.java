@@ -20,6 +20,7 @@ import dev.vending.cfn.resource.PolicyDocument;
 import dev.vending.cfn.resource.PolicyDocument.Statement;
 import dev.vending.cfn.resource.SecurityGroup;
 import dev.vending.cfn.resource.SecurityGroupIngress;
+import dev.vending.cfn.resource.SsmParameter;
 import dev.vending.cfn.resource.Tag;
 import dev.vending.failure.BadInput;
 
@@ -31,6 +32,9 @@ import dev.vending.failure.BadInput;
  */
 final class AutoscalerFleetTemplate {
     static final int MANAGER_VOLUME_GIB = 20;
+    /** The SSM parameter with the manager's setup: it does not fit in the 16 KB of user data with the bootstrap. */
+    static final String SETUP = "ManagerSetup";
+    static final String SETUP_NAME = "/vending/${AWS::StackName}/manager-setup";
 
     private AutoscalerFleetTemplate() {
     }
@@ -63,6 +67,8 @@ final class AutoscalerFleetTemplate {
                 // these Describe calls support no resource-level permissions (Resource must be "*")
                 Statement.allow("DescribeWorkers", List.of("autoscaling:DescribeAutoScalingGroups",
                         "autoscaling:DescribeAutoScalingInstances", "ec2:DescribeInstances"), List.of("*")),
+                Statement.allow("ReadManagerSetup", List.of("ssm:GetParameter"),
+                        List.of(Fn.sub("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter" + SETUP_NAME))),
                 Statement.allow("PushSshKeyToWorkers", List.of("ec2-instance-connect:SendSSHPublicKey"),
                         List.of(Fn.sub("arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/*")))
                         .withCondition(Map.of("StringEquals", onlyWorkers))));
@@ -80,6 +86,11 @@ final class AutoscalerFleetTemplate {
                 .tcpPort(22));
 
         String toml = AutoscalerConfigToml.render(spec, workerAsgName(), "${AWS::Region}");
+        SsmParameter setup = new SsmParameter(SETUP)
+                .name(Fn.sub(SETUP_NAME))
+                .description("vending docker-autoscaler: the runner manager's setup script and config template (no token)")
+                .value(Fn.sub(AutoscalerScripts.managerPart(toml)));
+        t.add(setup);
         LaunchTemplate managerLt = new LaunchTemplate("RunnerLaunchTemplate")
                 .imageId(Fn.ref(image))
                 .instanceProfileArn(Fn.getAtt(shared.profile(), "Arn"))
@@ -89,7 +100,7 @@ final class AutoscalerFleetTemplate {
                 .userData(FleetTemplate.userData(spec,
                         Map.of(Placeholder.CONCURRENCY, Integer.toString(AutoscalerConfigToml.concurrent(spec))),
                         shared.createSecret(), c.tokenParam(), shared.secret(), shared.logs(), shared.cache(), null,
-                        Fn.sub(AutoscalerScripts.managerPart(toml))));
+                        Fn.sub(AutoscalerScripts.managerLoader())));
         managerLt.instanceTag(new Tag("Name", Fn.sub("${AWS::StackName}-manager")));
         shared.fleetTags().forEach(managerLt::instanceTag);
         managerLt.instanceTag(new Tag("vending:gitlab-url", Fn.ref(c.url())));

@@ -1,7 +1,8 @@
-# docker-autoscaler runner manager (see docs/docker-autoscaler.md). This part sits between the settings and
-# the common bootstrap, which calls it just before registering; it goes through CloudFormation's Fn::Sub, so
-# shell variables here are written without braces. No job runs here: jobs run in Docker on the workers.
-vending_before_register() {
+# docker-autoscaler runner manager setup (see docs/docker-autoscaler.md). Kept in an SSM parameter of the
+# stack (user data is limited to 16 KB); the common bootstrap reads it and runs vending_manager_setup just
+# before registering. It goes through CloudFormation's Fn::Sub, so shell variables are written without
+# braces. No job runs on the manager: jobs run in Docker on the workers.
+vending_manager_setup() {
   VENDING_WORKER_ASG='${AWS::StackName}-workers'
   VENDING_FLEETING_DIR=/var/lib/vending/fleeting
   install -d -m 0700 /etc/gitlab-runner /var/lib/vending "$VENDING_FLEETING_DIR"

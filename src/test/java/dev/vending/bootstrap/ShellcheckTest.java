@@ -68,6 +68,8 @@ class ShellcheckTest {
                 Object userData = ((java.util.Map<?, ?>) e.properties(lt).get("LaunchTemplateData")).get("UserData");
                 all.add(Arguments.of("docker-autoscaler " + arch.awsName() + " " + lt, CfnEvaluator.decodeBase64(userData)));
             }
+            all.add(Arguments.of("docker-autoscaler " + arch.awsName() + " manager setup (SSM parameter)",
+                    "#!/bin/bash\n" + e.properties("ManagerSetup").get("Value") + "\nvending_manager_setup\n"));
         }
         all.add(Arguments.of("linux-watcher.sh", Bootstrap.resource("linux-watcher.sh")));
         all.add(Arguments.of("linux-unregister-on-shutdown.sh", Bootstrap.resource("linux-unregister-on-shutdown.sh")));

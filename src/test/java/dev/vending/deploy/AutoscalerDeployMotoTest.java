@@ -66,6 +66,11 @@ class AutoscalerDeployMotoTest {
         assertTrue(created.out().contains("CREATE_COMPLETE"), created.out());
         assertFalse(created.all().contains("glrt-MotoAutoscalerToken_0123"));
 
+        try (software.amazon.awssdk.services.ssm.SsmClient ssm = client(software.amazon.awssdk.services.ssm.SsmClient.builder())) {
+            String setup = ssm.getParameter(b -> b.name("/vending/" + STACK + "/manager-setup")).parameter().value();
+            assertTrue(setup.contains("name = \"" + STACK + "-workers\"") && setup.contains("region = \"" + REGION + "\""), setup);
+            assertFalse(setup.contains("glrt-"), "the manager's setup holds no token");
+        }
         try (AutoScalingClient asg = client(AutoScalingClient.builder()); Ec2Client ec2 = client(Ec2Client.builder())) {
             AutoScalingGroup manager = group(asg, STACK + "-runners");
             assertEquals(List.of(1, 1, 1), List.of(manager.minSize(), manager.maxSize(), manager.desiredCapacity()));

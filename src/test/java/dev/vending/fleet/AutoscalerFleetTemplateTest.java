@@ -136,6 +136,10 @@ class AutoscalerFleetTemplateTest {
                 if (resources.contains("*")) {
                     assertTrue(action.contains(":Describe"), action + " on every resource");
                 }
+                if (action.equals("ssm:GetParameter")) {
+                    assertEquals(List.of("arn:aws:ssm:eu-central-1:111122223333:parameter/vending/" + STACK + "/manager-setup"), resources,
+                            "the manager reads its own setup parameter only");
+                }
                 if (action.equals("ec2-instance-connect:SendSSHPublicKey")) {
                     assertEquals(List.of("arn:aws:ec2:eu-central-1:111122223333:instance/*"), resources);
                     assertEquals(Map.of("aws:ResourceTag/aws:autoscaling:groupName", WORKERS, "ec2:osuser", "ec2-user"),
@@ -176,6 +180,9 @@ class AutoscalerFleetTemplateTest {
         assertEquals("UTC", policies.get(0).path("timezone").asText());
         String userData = managerUserData(evaluate(spec));
         assertTrue(userData.contains("\nVENDING_CONCURRENCY='100'\n"), "concurrent = max_instances x capacity_per_instance");
+        assertTrue(userData.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 16 * 1024 - 768,
+                "user data (at most 16 KB) keeps room for long deploy-time values (a 128-character stack name, real ARNs): " + userData.length());
+        assertTrue(userData.contains("aws ssm get-parameter --name '{Ref:ManagerSetup}'"), "the manager reads its setup");
     }
 
     @Test
@@ -287,9 +294,14 @@ class AutoscalerFleetTemplateTest {
         return CfnEvaluator.decodeBase64(((Map<?, ?>) props(e, "RunnerLaunchTemplate").get("LaunchTemplateData")).get("UserData"));
     }
 
+    /** The manager's setup as CloudFormation stores it in the SSM parameter (Sub resolved). */
+    static String managerSetup(Evaluated e) {
+        return (String) e.properties("ManagerSetup").get("Value");
+    }
+
     /** The [[runners]] entry the manager writes for `gitlab-runner register --template-config`, parsed as TOML. */
     static JsonNode configTemplate(Evaluated e) throws Exception {
-        String userData = managerUserData(e);
+        String userData = managerSetup(e);
         String start = "cat >/etc/gitlab-runner/vending-autoscaler.toml <<'VENDING_EOF'\n";
         int from = userData.indexOf(start);
         assertTrue(from > 0, "the manager writes the config template");
