@@ -12,6 +12,7 @@ import dev.vending.cost.AutoscalerCost;
 import dev.vending.cost.CostEstimate;
 import dev.vending.cost.CostInputs;
 import dev.vending.cost.CostReport;
+import dev.vending.cost.ElasticCost;
 import dev.vending.cost.PriceTable;
 import dev.vending.cost.SpotPriceSource;
 import dev.vending.failure.BadInput;
@@ -37,7 +38,8 @@ public final class CostCommand implements Callable<Integer> {
     Double hoursPerWeek;
 
     @Option(names = "--busy-hours-per-week", paramLabel = "H",
-            description = "docker-autoscaler: hours per week the jobs keep --max workers busy (default: 0; the manager is always on).")
+            description = "Elastic fleets (--scale-on): hours per week the CI load keeps the group near --max; the rest of "
+                    + "the up hours it runs at its minimum. docker-autoscaler: hours the jobs keep --max workers busy (default 0).")
     Double busyHoursPerWeek;
 
     @Option(names = "--region", paramLabel = "REGION", defaultValue = CostInputs.DEFAULT_REGION,
@@ -89,6 +91,9 @@ public final class CostCommand implements Callable<Integer> {
         }
         String endpointUrl = aws.endpointUrl();
         FleetSpec fleetSpec = fleet.toSpec();
+        if (busyHoursPerWeek != null && !fleetSpec.elastic() && fleetSpec.autoscaler() == null) {
+            throw new BadInput("--busy-hours-per-week", "applies to elastic fleets only (--scale-on); use --hours-per-week");
+        }
         Double spot = spotPrice;
         String spotFrom = null;
         if (livePrices && fleetSpec.purchase().usesSpot()) {
@@ -110,15 +115,16 @@ public final class CostCommand implements Callable<Integer> {
             out.flush();
             return ExitCodes.OK;
         }
-        if (busyHoursPerWeek != null) {
-            throw new BadInput("--busy-hours-per-week", "applies to --executor docker-autoscaler; use --hours-per-week");
-        }
         CostReport report = CostEstimate.estimate(fleetSpec, inputs, PriceTable.bundled());
+        ElasticCost elastic = fleetSpec.elastic() ? ElasticCost.estimate(fleetSpec, report, busyHoursPerWeek) : null;
         warnFormat();
         if (json) {
-            out.println(json(report));
+            out.println(json(report, elastic));
         } else {
             out.print(report.render());
+            if (elastic != null) {
+                out.print("\n" + elastic.render());
+            }
         }
         out.flush();
         return ExitCodes.OK;
@@ -153,9 +159,13 @@ public final class CostCommand implements Callable<Integer> {
         }
     }
 
-    static String json(CostReport report) {
+    static String json(CostReport report, ElasticCost elastic) {
+        java.util.Map<String, Object> m = report.toJson();
+        if (elastic != null) {
+            m.put("elastic", elastic.toJson());
+        }
         try {
-            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report.toJson());
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -147,6 +147,14 @@ final class DeployConsole implements DeployView {
                 out.println("workers " + w.name() + (w.found() ? ": desired " + w.desired() + ", in service " + w.inService()
                         + " (min " + w.min() + ", max " + w.max() + "; sized by the runner manager)" : ": not found"));
             }
+            StatusReport.Scaling sc = r.scaling();
+            if (sc != null) {
+                out.println("scaling: " + sc.policy() + " keeps " + sc.metric() + " at " + sc.target() + "; protected from scale-in (busy): "
+                        + (sc.protectedInstances().isEmpty() ? "none" : String.join(", ", sc.protectedInstances())));
+                if (sc.metricCommand() != null) {
+                    out.println("  current metric: " + sc.metricCommand());
+                }
+            }
             if (!r.failedLaunches().isEmpty()) {
                 out.println("Recent failed launches:");
                 for (StatusReport.FailedLaunch f : r.failedLaunches()) {

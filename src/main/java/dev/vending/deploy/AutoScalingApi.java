@@ -35,6 +35,11 @@ final class AutoScalingApi {
         return ids.size();
     }
 
+    /** The group's scaling policies. */
+    List<software.amazon.awssdk.services.autoscaling.model.ScalingPolicy> policies(String group) {
+        return autoscaling.describePolicies(b -> b.autoScalingGroupName(group)).scalingPolicies();
+    }
+
     /** The group's most recent activities that failed or were cancelled, newest first, at most {@code max}. */
     List<Activity> failedActivities(String group, int max) {
         return autoscaling.describeScalingActivitiesPaginator(b -> b.autoScalingGroupName(group).maxRecords(50)).activities().stream()

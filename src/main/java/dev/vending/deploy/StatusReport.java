@@ -8,7 +8,15 @@ import java.util.Map;
  * {@code workers} is a docker-autoscaler fleet's worker group (null for other fleets).
  */
 public record StatusReport(String stackName, String region, String stackId, String status, String statusReason, Map<String, String> outputs,
-        Group group, List<Instance> instances, List<FailedLaunch> failedLaunches, String consoleUrl, Group workers) {
+        Group group, List<Instance> instances, List<FailedLaunch> failedLaunches, String consoleUrl, Scaling scaling,
+        Group workers) {
+
+    /**
+     * An elastic fleet's target tracking policy, the instances protected from scale-in (busy runners) and the AWS CLI
+     * command that reads the job-slot metric (this build has no CloudWatch client); null without a policy.
+     */
+    public record Scaling(String policy, String metric, Double target, List<String> protectedInstances, String metricCommand) {
+    }
 
     /** The Auto Scaling group's counts; {@code found} false when the output names a group that is gone. */
     public record Group(String name, boolean found, Integer desired, Integer min, Integer max, Long inService) {

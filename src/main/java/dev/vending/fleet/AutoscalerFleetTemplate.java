@@ -54,7 +54,8 @@ final class AutoscalerFleetTemplate {
         FleetTemplate.Connection c = FleetTemplate.connection(t, spec);
         Parameter image = t.add(FleetTemplate.imageParameter(spec));
         FleetValues k = FleetValues.fixed(spec);
-        FleetTemplate.Shared shared = FleetTemplate.shared(t, spec, k, c.token(), c.tokenParam());
+        Elasticity elastic = Elasticity.fixed(spec);
+        FleetTemplate.Shared shared = FleetTemplate.shared(t, spec, k, elastic, c.token(), c.tokenParam());
         String workerArn = "arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/"
                 + workerAsgName();
         Map<String, Object> onlyWorkers = new LinkedHashMap<>();
@@ -98,7 +99,7 @@ final class AutoscalerFleetTemplate {
                 .metadataHopLimit(1)
                 .rootVolume(spec.os().rootDeviceName(), MANAGER_VOLUME_GIB)
                 .userData(FleetTemplate.userData(spec,
-                        Map.of(Placeholder.CONCURRENCY, Integer.toString(AutoscalerConfigToml.concurrent(spec))),
+                        Map.of(Placeholder.CONCURRENCY, Integer.toString(AutoscalerConfigToml.concurrent(spec))), elastic,
                         shared.createSecret(), c.tokenParam(), shared.secret(), shared.logs(), shared.cache(), null,
                         Fn.sub(AutoscalerScripts.managerLoader())));
         managerLt.instanceTag(new Tag("Name", Fn.sub("${AWS::StackName}-manager")));

@@ -104,8 +104,9 @@ public final class FleetTemplate {
         Parameter image = t.add(imageParameter(spec));
 
         FleetValues k = allParameters ? FleetValues.parameters(t, spec) : FleetValues.fixed(spec);
+        Elasticity elastic = allParameters ? Elasticity.parameters(t, spec) : Elasticity.fixed(spec);
 
-        Shared shared = shared(t, spec, k, token, tokenParam);
+        Shared shared = shared(t, spec, k, elastic, token, tokenParam);
         Condition createSecret = shared.createSecret();
         List<Tag> fleetTags = shared.fleetTags();
         Secret secret = shared.secret();
@@ -128,7 +129,7 @@ public final class FleetTemplate {
                 .securityGroupId(Fn.getAtt(sg, "GroupId"))
                 .metadataHopLimit(k.hopLimit())
                 .rootVolume(spec.os().rootDeviceName(), k.volumeSize())
-                .userData(userData(spec, k, createSecret, tokenParam, secret, logs, cache));
+                .userData(userData(spec, k, elastic, createSecret, tokenParam, secret, logs, cache));
         lt.instanceTag(new Tag("Name", Fn.sub("${AWS::StackName}-runner")));
         fleetTags.forEach(lt::instanceTag);
         lt.instanceTag(new Tag("vending:gitlab-url", Fn.ref(url)));
@@ -156,6 +157,7 @@ public final class FleetTemplate {
                 .rollingUpdate(Fn.ref(count), batch, "PT" + (launchTimeout / 60) + "M", false,
                         List.of("HealthCheck", "ReplaceUnhealthy", "AZRebalance", "AlarmNotification", "ScheduledActions"));
         asg.autoScalingGroupName(Fn.sub(asgName()));
+        asg.defaultInstanceWarmup(elastic.warmup());
         if (k.capacityRebalance() != null) {
             asg.capacityRebalance(k.capacityRebalance());
         }
@@ -165,11 +167,15 @@ public final class FleetTemplate {
 
         if (k.schedule() != null) {
             FleetValues.ScheduleValues s = k.schedule();
+            // elastic fleets: the window's bounds (minimum, --max), then 0/0 until the next start
             t.add(new ScheduledAction("ScheduledStart").autoScalingGroupName(Fn.ref(asg))
+                    .minSize(elastic.startMin(s.runners())).maxSize(elastic.startMax(Fn.ref(max)))
                     .desiredCapacity(s.runners()).recurrence(s.start()).timeZone(s.timeZone())).onlyIf(s.condition());
             t.add(new ScheduledAction("ScheduledStop").autoScalingGroupName(Fn.ref(asg))
-                    .minSize(0).desiredCapacity(0).recurrence(s.stop()).timeZone(s.timeZone())).onlyIf(s.condition());
+                    .minSize(0).maxSize(elastic.stopMax()).desiredCapacity(0).recurrence(s.stop()).timeZone(s.timeZone()))
+                    .onlyIf(s.condition());
         }
+        elastic.addPolicy(t, Fn.ref(asg));
 
         t.add(new Output(OUT_ASG, "Auto Scaling group of the runners", Fn.ref(asg)));
         t.add(new Output(OUT_ROLE, "IAM role of the runner instances (grant it what your jobs need)", Fn.getAtt(role, "Arn")));
@@ -226,7 +232,7 @@ public final class FleetTemplate {
             InstanceProfile profile) {
     }
 
-    static Shared shared(Template t, FleetSpec spec, FleetValues k, Parameter token, Parameter tokenParam) {
+    static Shared shared(Template t, FleetSpec spec, FleetValues k, Elasticity elastic, Parameter token, Parameter tokenParam) {
         Condition createSecret = t.add(new Condition("CreateTokenSecret",
                 Fn.equalTo(Fn.ref(tokenParam), "")));
         t.add(new Rule("TokenGiven", null, List.of(new Rule.Assertion(
@@ -261,7 +267,7 @@ public final class FleetTemplate {
             t.add(tlsOnly).onlyIf(k.hasCache());
         }
 
-        IamRole role = instanceRole(createSecret, tokenParam, logs, cache, k.hasCache());
+        IamRole role = instanceRole(createSecret, tokenParam, logs, cache, k.hasCache(), elastic);
         fleetTags.forEach(role::tag);
         t.add(role);
         InstanceProfile profile = t.add(new InstanceProfile("RunnerInstanceProfile").roles(List.of(Fn.ref(role))));
@@ -289,7 +295,7 @@ public final class FleetTemplate {
     }
 
     private static IamRole instanceRole(Condition createSecret, Parameter tokenParam, LogGroup logs, S3Bucket cache,
-            Condition hasCache) {
+            Condition hasCache, Elasticity elastic) {
         IamRole role = new IamRole("RunnerRole")
                 .description("vending runner instances: token, cache, logs and own lifecycle only")
                 .assumeRolePolicy(PolicyDocument.of(new Statement(null, "Allow", Map.of("Service", "ec2.amazonaws.com"),
@@ -305,10 +311,11 @@ public final class FleetTemplate {
                 Statement.allow("DecryptTokenParameter", List.of("kms:Decrypt"),
                         List.of(Fn.sub("arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/*")))
                         .withCondition(Map.of("StringEquals", Map.of("kms:ViaService", Fn.sub("ssm.${AWS::Region}.amazonaws.com"))))));
+        Object groupArn = Fn.sub("arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/"
+                + asgName());
         statements.add(Statement.allow("OwnLifecycleActions",
-                List.of("autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat"),
-                List.of(Fn.sub("arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/"
-                        + asgName()))));
+                List.of("autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat"), List.of(groupArn)));
+        statements.addAll(elastic.statements(groupArn));
         statements.add(Statement.allow("ShipLogs",
                 List.of("logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"),
                 // the log group's Arn attribute ends in ":*", which covers its streams
@@ -325,17 +332,17 @@ public final class FleetTemplate {
         return role;
     }
 
-    private static Intrinsic userData(FleetSpec spec, FleetValues k, Condition createSecret, Parameter tokenParam, Secret secret,
-            LogGroup logs, S3Bucket cache) {
-        return userData(spec, k.bootstrapPlaceholders(), createSecret, tokenParam, secret, logs, cache, k.hasCache(), null);
+    private static Intrinsic userData(FleetSpec spec, FleetValues k, Elasticity elastic, Condition createSecret, Parameter tokenParam,
+            Secret secret, LogGroup logs, S3Bucket cache) {
+        return userData(spec, k.bootstrapPlaceholders(), elastic, createSecret, tokenParam, secret, logs, cache, k.hasCache(), null);
     }
 
     /**
      * The bootstrap as user data: the settings header (Fn::Sub), then {@code middle} when not null (a part
      * of its own, e.g. the docker-autoscaler manager's), then the common body.
      */
-    static Intrinsic userData(FleetSpec spec, Map<Placeholder, String> placeholders, Condition createSecret, Parameter tokenParam,
-            Secret secret, LogGroup logs, S3Bucket cache, Condition hasCache, Object middle) {
+    static Intrinsic userData(FleetSpec spec, Map<Placeholder, String> placeholders, Elasticity elastic, Condition createSecret,
+            Parameter tokenParam, Secret secret, LogGroup logs, S3Bucket cache, Condition hasCache, Object middle) {
         RenderedScript script = BootstrapValues.render(spec, placeholders);
         Map<String, Object> vars = new LinkedHashMap<>();
         vars.put("GitLabUrl", Fn.ref(P_GITLAB_URL));
@@ -346,6 +353,7 @@ public final class FleetTemplate {
         vars.put("TerminateHookName", Bootstrap.TERMINATE_HOOK);
         vars.put("CacheBucket", cache == null ? "" : hasCache == null ? Fn.ref(cache) : Fn.ifThen(hasCache, Fn.ref(cache), ""));
         vars.put("LogGroup", Fn.ref(logs));
+        vars.putAll(new java.util.TreeMap<>(elastic.watcherVariables()));
         if (hasCache != null) {
             vars.put("CacheMode", Fn.ifThen(hasCache, "s3", "none"));
         }

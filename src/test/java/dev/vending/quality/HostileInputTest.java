@@ -44,9 +44,9 @@ class HostileInputTest {
     /** Options that take a string value, and the ones that take an integer. */
     static final List<String> STRING_OPTIONS = List.of("--name", "--arch", "--os", "--instance-types", "--executor",
             "--runner-tags", "--gitlab-url", "--runner-version", "--docker-image", "--timezone", "--cache", "--format",
-            "--schedule-start", "--schedule-stop", "--drain-timeout", "--idle-time", "--fleeting-plugin-version");
+            "--schedule-start", "--schedule-stop", "--drain-timeout", "--scale-on", "--idle-time", "--fleeting-plugin-version");
     static final List<String> INT_OPTIONS = List.of("--runners", "--min", "--max", "--spot-percent", "--on-demand-base",
-            "--concurrency", "--schedule-runners", "--volume-size", "--max-use-count", "--idle-count");
+            "--concurrency", "--schedule-runners", "--volume-size", "--schedule-min", "--max-use-count", "--idle-count");
 
     @TempDir
     Path dir;
@@ -214,6 +214,9 @@ class HostileInputTest {
         switch (option) {
             case "--timezone", "--schedule-runners" -> args.addAll(List.of("--schedule-start=0 8 * * *", "--schedule-stop=0 18 * * *"));
             case "--schedule-start" -> args.add("--schedule-stop=0 18 * * *");
+            case "--scale-on" -> args.add("--max=10");
+            case "--schedule-min" -> args.addAll(List.of("--scale-on=cpu:60", "--max=10", "--schedule-start=0 8 * * *",
+                    "--schedule-stop=0 18 * * *"));
             case "--schedule-stop" -> args.add("--schedule-start=0 8 * * *");
             // the docker-autoscaler options are checked in that mode (elsewhere they are refused as not applying)
             case "--idle-time", "--fleeting-plugin-version", "--max-use-count", "--idle-count" -> args.add("--executor=docker-autoscaler");
