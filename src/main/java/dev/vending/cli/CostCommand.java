@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import dev.vending.cost.AutoscalerCost;
 import dev.vending.cost.CostEstimate;
 import dev.vending.cost.CostInputs;
 import dev.vending.cost.CostReport;
@@ -38,7 +39,7 @@ public final class CostCommand implements Callable<Integer> {
 
     @Option(names = "--busy-hours-per-week", paramLabel = "H",
             description = "Elastic fleets (--scale-on): hours per week the CI load keeps the group near --max; the rest of "
-                    + "the up hours it runs at its minimum.")
+                    + "the up hours it runs at its minimum. docker-autoscaler: hours the jobs keep --max workers busy (default 0).")
     Double busyHoursPerWeek;
 
     @Option(names = "--region", paramLabel = "REGION", defaultValue = CostInputs.DEFAULT_REGION,
@@ -90,7 +91,7 @@ public final class CostCommand implements Callable<Integer> {
         }
         String endpointUrl = aws.endpointUrl();
         FleetSpec fleetSpec = fleet.toSpec();
-        if (busyHoursPerWeek != null && !fleetSpec.elastic()) {
+        if (busyHoursPerWeek != null && !fleetSpec.elastic() && fleetSpec.autoscaler() == null) {
             throw new BadInput("--busy-hours-per-week", "applies to elastic fleets only (--scale-on); use --hours-per-week");
         }
         Double spot = spotPrice;
@@ -106,12 +107,17 @@ public final class CostCommand implements Callable<Integer> {
             }
         }
         CostInputs inputs = new CostInputs(region, hoursPerWeek, price, spot, armFactor, baselineType, spotFrom);
+        PrintWriter out = spec.commandLine().getOut();
+        if (fleetSpec.autoscaler() != null) {
+            AutoscalerCost week = AutoscalerCost.estimate(fleetSpec, inputs, PriceTable.bundled(), busyHoursPerWeek);
+            warnFormat();
+            out.print(json ? jsonOf(week.toJson()) + "\n" : week.render());
+            out.flush();
+            return ExitCodes.OK;
+        }
         CostReport report = CostEstimate.estimate(fleetSpec, inputs, PriceTable.bundled());
         ElasticCost elastic = fleetSpec.elastic() ? ElasticCost.estimate(fleetSpec, report, busyHoursPerWeek) : null;
-        if (format != null) { // once every check has passed: bad input stays one line
-            spec.commandLine().getErr().println("warning: --format is the old name of --output; it still works, but use --output");
-        }
-        PrintWriter out = spec.commandLine().getOut();
+        warnFormat();
         if (json) {
             out.println(json(report, elastic));
         } else {
@@ -122,6 +128,13 @@ public final class CostCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** Once every check has passed (bad input stays one line). */
+    private void warnFormat() {
+        if (format != null) {
+            spec.commandLine().getErr().println("warning: --format is the old name of --output; it still works, but use --output");
+        }
     }
 
     /** --output, or the deprecated --format; both given must agree. */
@@ -136,6 +149,14 @@ public final class CostCommand implements Callable<Integer> {
             case "json" -> true;
             default -> throw new BadInput(flag, "unknown format '" + value + "' (expected text or json)");
         };
+    }
+
+    static String jsonOf(java.util.Map<String, Object> m) {
+        try {
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static String json(CostReport report, ElasticCost elastic) {

@@ -147,6 +147,11 @@ final class DeployConsole implements DeployView {
                             i.state(), i.groupLifecycleState()));
                 }
             }
+            StatusReport.Group w = r.workers();
+            if (w != null) {
+                out.println("workers " + w.name() + (w.found() ? ": desired " + w.desired() + ", in service " + w.inService()
+                        + " (min " + w.min() + ", max " + w.max() + "; sized by the runner manager)" : ": not found"));
+            }
             StatusReport.Scaling sc = r.scaling();
             if (sc != null) {
                 out.println("scaling: " + sc.policy() + " keeps " + sc.metric() + " at " + sc.target() + "; protected from scale-in (busy): "

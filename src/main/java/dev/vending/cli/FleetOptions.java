@@ -22,9 +22,8 @@ public final class FleetOptions {
             defaultValue = FleetSpec.DEFAULT_NAME)
     String name;
 
-    @Option(names = "--runners", paramLabel = "N", description = "Desired runner instances (default: ${DEFAULT-VALUE}).",
-            defaultValue = "" + FleetSpec.DEFAULT_RUNNERS)
-    int runners;
+    @Option(names = "--runners", paramLabel = "N", description = "Desired runner instances (default: " + FleetSpec.DEFAULT_RUNNERS + ").")
+    Integer runners;
 
     @Option(names = "--min", paramLabel = "N", description = "Minimum instances (default: 0, so schedules and scale-in can stop all).")
     Integer min;
@@ -58,8 +57,26 @@ public final class FleetOptions {
     @Option(names = "--allow-unknown-instance-types", description = "Accept instance types vending's catalogue does not know.")
     boolean allowUnknownTypes;
 
-    @Option(names = "--executor", completionCandidates = Completions.Executors.class, paramLabel = "EXECUTOR", description = "docker or shell (default: docker on Linux, shell on Windows).")
+    @Option(names = "--executor", completionCandidates = Completions.Executors.class, paramLabel = "EXECUTOR",
+            description = "docker, shell or docker-autoscaler (one manager scaling Docker workers; default: docker on Linux, shell on Windows).")
     String executor;
+
+    @Option(names = "--max-use-count", paramLabel = "N",
+            description = "docker-autoscaler: jobs a worker runs before it is replaced; 1 = a fresh machine per job, 0 = no limit (default: 100).")
+    Integer maxUseCount;
+
+    @Option(names = "--idle-count", paramLabel = "N",
+            description = "docker-autoscaler: idle job slots kept warm (only in scheduled hours with a schedule; default: 0).")
+    Integer idleCount;
+
+    @Option(names = "--idle-time", paramLabel = "DURATION",
+            description = "docker-autoscaler: how long an idle worker stays before it is removed, e.g. 20m (default: 20m).")
+    String idleTime;
+
+    @Option(names = "--fleeting-plugin-version", paramLabel = "VERSION",
+            description = "docker-autoscaler: fleeting AWS plugin version installed on the manager (default: "
+                    + dev.vending.fleet.AutoscalerSettings.DEFAULT_PLUGIN_VERSION + ").")
+    String pluginVersion;
 
     @Option(names = "--concurrency", paramLabel = "N", description = "Jobs run at once per instance (default: ${DEFAULT-VALUE}).",
             defaultValue = "" + RunnerSettings.DEFAULT_CONCURRENCY)
@@ -126,7 +143,6 @@ public final class FleetOptions {
     public FleetSpec toSpec() {
         FleetSpec.Builder b = FleetSpec.builder()
                 .name(name)
-                .runners(runners)
                 .min(min)
                 .max(max)
                 .purchase(purchase())
@@ -147,9 +163,16 @@ public final class FleetOptions {
                 .scheduleRunners(scheduleRunners)
                 .volumeSize(volumeSize)
                 .cache(CacheMode.parse(cache))
+                .maxUseCount(maxUseCount)
+                .idleCount(idleCount)
+                .idleSeconds(idleTime == null ? null : dev.vending.fleet.AutoscalerSettings.parseIdleTime(idleTime))
+                .pluginVersion(pluginVersion)
                 .scaling(scaleOn == null ? null : dev.vending.fleet.Scaling.parse(scaleOn))
                 .scheduleMin(scheduleMin)
                 .alarmTopicArn(alarmTopicArn);
+        if (runners != null) {
+            b.runners(runners);
+        }
         if (arch != null) {
             b.arch(Arch.parse(arch));
         }

@@ -22,11 +22,10 @@ final class OptionGroups {
         group("Fleet", "--name", "--os", "--arch", "--instance-types", "--allow-unknown-instance-types", "--executor",
                 "--concurrency", "--runner-tags", "--gitlab-url", "--runner-version", "--docker-image", "--docker-privileged",
                 "--drain-timeout", "--volume-size", "--cache", "--alarm-topic-arn");
-        group("Capacity", "--runners", "--min", "--max", "--spot", "--on-demand", "--spot-percent", "--on-demand-base", "--scale-on",
-                "--max-use-count", "--idle-count", "--idle-time");
+        group("Capacity", "--runners", "--min", "--max", "--spot", "--on-demand", "--spot-percent", "--on-demand-base", "--scale-on");
         group("Schedule", "--schedule-start", "--schedule-stop", "--timezone", "--schedule-runners", "--schedule-min");
-        group("Prices", "--hours-per-week", "--price", "--spot-price", "--arm-factor", "--baseline-type", "--live-prices",
-                "--busy-hours-per-week");
+        group("docker-autoscaler", "--max-use-count", "--idle-count", "--idle-time", "--fleeting-plugin-version");
+        group("Prices", "--hours-per-week", "--busy-hours-per-week", "--price", "--spot-price", "--arm-factor", "--baseline-type", "--live-prices");
         group("Stack", "--stack-name", "--template-file", "--vpc", "--subnets", "--token-file", "--parameter", "--tags",
                 "--s3-bucket", "--yes", "--no-execute", "--replace-failed", "--timeout");
         group("Security", "--jobs-use-instance-role", "--jobs-may-read-runner-token", "--kms-key-arn", "--permissions-boundary",

@@ -31,6 +31,9 @@ public final class CostEstimate {
     }
 
     public static String line(FleetSpec spec, String region) {
+        if (spec.autoscaler() != null) {
+            return AutoscalerCost.line(spec, region);
+        }
         CostReport r;
         try {
             r = estimate(spec, CostInputs.defaults().withRegion(region), PriceTable.bundled());

@@ -20,6 +20,21 @@ final class AutoScalingApi {
         return autoscaling.describeAutoScalingGroups(b -> b.autoScalingGroupNames(name)).autoScalingGroups().stream().findFirst();
     }
 
+    /**
+     * Turns scale-in protection off for the group and its instances (a docker-autoscaler worker group):
+     * CloudFormation does not force-delete a group, so protected instances would hold its deletion.
+     * Returns how many instances were released.
+     */
+    int releaseScaleInProtection(String name) {
+        autoscaling.updateAutoScalingGroup(b -> b.autoScalingGroupName(name).newInstancesProtectedFromScaleIn(false));
+        List<String> ids = group(name).map(g -> g.instances().stream().map(i -> i.instanceId()).toList()).orElse(List.of());
+        for (int i = 0; i < ids.size(); i += 50) { // SetInstanceProtection takes at most 50 instances
+            List<String> batch = ids.subList(i, Math.min(ids.size(), i + 50));
+            autoscaling.setInstanceProtection(b -> b.autoScalingGroupName(name).instanceIds(batch).protectedFromScaleIn(false));
+        }
+        return ids.size();
+    }
+
     /** The group's scaling policies. */
     List<software.amazon.awssdk.services.autoscaling.model.ScalingPolicy> policies(String group) {
         return autoscaling.describePolicies(b -> b.autoScalingGroupName(group)).scalingPolicies();

@@ -66,6 +66,13 @@ public record Destroyer(AwsSettings settings, DeployContext context, DeployView 
             emptied = new S3Api(clients.s3()).empty(bucket);
             view.progress("emptied cache bucket " + bucket + " (" + emptied + " object versions deleted)");
         }
+        String workers = resources.stream().filter(r -> FleetTemplate.WORKER_ASG.equals(r.logicalResourceId())
+                && r.physicalResourceId() != null && !r.physicalResourceId().isEmpty()).map(StackResourceSummary::physicalResourceId)
+                .findFirst().orElse(null);
+        if (workers != null) {
+            int released = new AutoScalingApi(clients.autoscaling()).releaseScaleInProtection(workers);
+            view.progress("worker group " + workers + ": scale-in protection off (" + released + " instances), so the stack can delete it");
+        }
         String since = Concurrently.join(marker);
         cfn.deleteStack(stackId);
         view.progress("deleting stack " + name + " (" + watch.consoleLink(stackId) + ")");

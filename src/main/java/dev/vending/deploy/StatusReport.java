@@ -3,9 +3,13 @@ package dev.vending.deploy;
 import java.util.List;
 import java.util.Map;
 
-/** What `vending status` found: the stack, its outputs, its group and instances, and recent failed launches. */
+/**
+ * What `vending status` found: the stack, its outputs, its group and instances, and recent failed launches;
+ * {@code workers} is a docker-autoscaler fleet's worker group (null for other fleets).
+ */
 public record StatusReport(String stackName, String region, String stackId, String status, String statusReason, Map<String, String> outputs,
-        Group group, List<Instance> instances, List<FailedLaunch> failedLaunches, String consoleUrl, Scaling scaling) {
+        Group group, List<Instance> instances, List<FailedLaunch> failedLaunches, String consoleUrl, Scaling scaling,
+        Group workers) {
 
     /**
      * An elastic fleet's target tracking policy, the instances protected from scale-in (busy runners) and the AWS CLI

@@ -71,8 +71,22 @@ public record StatusReporter(AwsSettings settings, DeployContext context) {
             }
             failed = failedLaunches(Concurrently.join(activities), outputs.get(FleetTemplate.OUT_LOG_GROUP));
         }
+        StatusReport.Group workers = null;
+        String workerGroup = outputs.get(FleetTemplate.OUT_WORKER_ASG);
+        if (workerGroup == null && stack.stackStatus() != StackStatus.REVIEW_IN_PROGRESS) {
+            workerGroup = cfn.resources(stack.stackId()).stream().filter(r -> FleetTemplate.WORKER_ASG.equals(r.logicalResourceId())
+                    && r.physicalResourceId() != null && !r.physicalResourceId().isEmpty()).map(r -> r.physicalResourceId()).findFirst().orElse(null);
+        }
+        if (workerGroup != null) {
+            String wg = workerGroup;
+            // docker-autoscaler: the manager above, and the workers its plugin sizes
+            workers = new AutoScalingApi(clients.autoscaling()).group(wg).map(asg -> new StatusReport.Group(wg, true,
+                    asg.desiredCapacity(), asg.minSize(), asg.maxSize(),
+                    asg.instances().stream().filter(i -> "InService".equals(i.lifecycleStateAsString())).count()))
+                    .orElse(new StatusReport.Group(wg, false, null, null, null, null));
+        }
         return new StatusReport(name, clients.region, stack.stackId(), stack.stackStatusAsString(), stack.stackStatusReason(), outputs,
-                group, instances, failed, StackWatch.consoleLink(clients.region, stack.stackId()), scaling);
+                group, instances, failed, StackWatch.consoleLink(clients.region, stack.stackId()), scaling, workers);
     }
 
     /** The first target tracking policy of the group, or null (a fixed or scheduled fleet). */

@@ -133,7 +133,7 @@ public final class EasyButtons {
                     .append(" | ").append(f.arch().awsName())
                     .append(" | ").append(f.runner().executor().id())
                     .append(" | ").append(f.purchase().describe())
-                    .append(" | ").append(f.capacity().desired())
+                    .append(" | ").append(f.autoscaler() != null ? "0.." + f.capacity().max() + " workers + 1 manager" : f.capacity().desired())
                     .append(" | ").append(scalingCell(f))
                     .append(" | ").append(String.join(", ", f.instanceTypes()))
                     .append(" | ").append(f.schedule() == null ? "always on"
@@ -156,6 +156,9 @@ public final class EasyButtons {
         for (Scenario s : Scenarios.all()) {
             r.append("| ").append(s.id()).append(" | ").append(s.replaces()).append(" |\n");
         }
+        r.append("\nThe docker-autoscaler button is GitLab's successor of docker+machine autoscaling: one runner manager\n");
+        r.append("sizes a Spot worker group from the job queue, down to zero; its costs are per worker-hour, plus the\n");
+        r.append("always-on manager (see [docs/docker-autoscaler.md](../docs/docker-autoscaler.md)).\n");
         r.append("\nThe old \"CPU autoscaling\" buttons are succeeded by the *elastic* ones: target tracking between\n");
         r.append("MinRunners and MaxRunners. On Linux they track job slots (running jobs / concurrency, which the\n");
         r.append("instance watcher publishes once a minute, and busy runners are protected from scale-in); on Windows\n");
@@ -187,7 +190,8 @@ public final class EasyButtons {
 
     private static String[] costCells(FleetSpec f, String region, PriceTable prices) {
         try {
-            CostReport c = CostEstimate.estimate(f, CostInputs.defaults().withRegion(region), prices);
+            CostReport c = f.autoscaler() != null ? dev.vending.cost.AutoscalerCost.oneWorker(f, CostInputs.defaults().withRegion(region), prices)
+                    : CostEstimate.estimate(f, CostInputs.defaults().withRegion(region), prices);
             String configured = String.format(Locale.ROOT, "$%.4f", c.blendedPrice()) + (f.purchase().usesSpot() ? " (Spot estimated)" : "");
             return new String[] {String.format(Locale.ROOT, "$%.4f", c.onDemandPrice()), configured};
         } catch (BadInput e) {

@@ -57,6 +57,10 @@ public final class Scenarios {
                 scenario("linux-arm64-spot-weekdays", "Linux arm64 (Graviton) docker, Spot, Mon-Fri 08:00-18:00 UTC (the blog's 97%)",
                         weekdays(linux(Arch.ARM64, Purchase.allSpot(), 2)), Map.of(),
                         "docker, manual scaling + schedule, spot, Linux arm64 (with its schedule set)"),
+                scenario("linux-arm64-spot-autoscaler", "Scale-to-zero Graviton Spot runners (docker-autoscaler, a fresh worker per job)",
+                        FleetSpec.builder().os(OperatingSystem.LINUX).arch(Arch.ARM64).executor(Executor.DOCKER_AUTOSCALER)
+                                .purchase(Purchase.allSpot()).max(20).concurrency(1).maxUseCount(1), Map.of(),
+                        "docker+machine autoscaling (removed from GitLab Runner): one manager, Spot workers from 0 to 20"),
                 scenario("windows-ondemand", "Windows Server 2022 shell, On-Demand",
                         windows(Purchase.allOnDemand(), 1), Map.of(),
                         "shell, manual scaling + schedule, on-demand, Windows 2019"),

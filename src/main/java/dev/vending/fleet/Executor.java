@@ -4,10 +4,14 @@ import java.util.Locale;
 
 import dev.vending.failure.BadInput;
 
-/** GitLab Runner executor on each instance. */
+/**
+ * GitLab Runner executor. {@link #DOCKER_AUTOSCALER} is a different fleet shape: one runner manager
+ * that scales a group of Docker workers through the fleeting AWS plugin (see AutoscalerFleetTemplate).
+ */
 public enum Executor {
     DOCKER("docker"),
-    SHELL("shell");
+    SHELL("shell"),
+    DOCKER_AUTOSCALER("docker-autoscaler");
 
     private final String id;
 
@@ -24,7 +28,9 @@ public enum Executor {
         return switch (v) {
             case "docker" -> DOCKER;
             case "shell" -> SHELL;
-            default -> throw new BadInput("--executor", "unknown executor '" + value + "' (expected docker or shell)");
+            case "docker-autoscaler" -> DOCKER_AUTOSCALER;
+            default -> throw new BadInput("--executor", "unknown executor '" + value
+                    + "' (expected docker, shell or docker-autoscaler)");
         };
     }
 }

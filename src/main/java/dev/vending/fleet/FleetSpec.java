@@ -13,10 +13,12 @@ import dev.vending.failure.BadInput;
  * @param schedule null when the fleet runs around the clock
  * @param alarmTopicArn SNS topic told when fewer instances are in service than desired; null for no alarm
  * @param scaling  null for a fixed size (or a schedule's sizes); else target tracking between min and max
+ * @param autoscaler null unless the executor is docker-autoscaler (then capacity is the worker group's:
+ *                   0 desired, 0 min, max = max_instances)
  */
 public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch arch, OperatingSystem os,
         List<String> instanceTypes, RunnerSettings runner, Schedule schedule, int volumeSizeGiB, CacheMode cache,
-        Scaling scaling, String alarmTopicArn) {
+        Scaling scaling, String alarmTopicArn, AutoscalerSettings autoscaler) {
 
     public static final String DEFAULT_NAME = "gitlab-runners";
     public static final int DEFAULT_RUNNERS = 1;
@@ -95,6 +97,7 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
     public static final class Builder {
         private String name = DEFAULT_NAME;
         private int runners = DEFAULT_RUNNERS;
+        private boolean runnersGiven;
         private Integer min;
         private Integer max;
         private Purchase purchase = Purchase.allOnDemand();
@@ -117,11 +120,15 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
         private Integer volumeSize;
         private CacheMode cache = CacheMode.S3;
         private String alarmTopicArn;
+        private Integer maxUseCount;
+        private Integer idleCount;
+        private Integer idleSeconds;
+        private String pluginVersion;
         private Scaling scaling;
         private Integer scheduleMin;
 
         public Builder name(String v) { name = v; return this; }
-        public Builder runners(int v) { runners = v; return this; }
+        public Builder runners(int v) { runners = v; runnersGiven = true; return this; }
         public Builder min(Integer v) { min = v; return this; }
         public Builder max(Integer v) { max = v; return this; }
         public Builder purchase(Purchase v) { purchase = v; return this; }
@@ -144,6 +151,10 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
         public Builder volumeSize(Integer v) { volumeSize = v; return this; }
         public Builder cache(CacheMode v) { cache = v; return this; }
         public Builder alarmTopicArn(String v) { alarmTopicArn = v; return this; }
+        public Builder maxUseCount(Integer v) { maxUseCount = v; return this; }
+        public Builder idleCount(Integer v) { idleCount = v; return this; }
+        public Builder idleSeconds(Integer v) { idleSeconds = v; return this; }
+        public Builder pluginVersion(String v) { pluginVersion = v; return this; }
         public Builder scaling(Scaling v) { scaling = v; return this; }
         public Builder scheduleMin(Integer v) { scheduleMin = v; return this; }
 
@@ -151,9 +162,11 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
             // Graviton by default on Linux (the cheaper, faster choice); Windows Server is x86_64 only.
             Arch arch = this.arch != null ? this.arch : os == OperatingSystem.WINDOWS ? Arch.X86_64 : Arch.ARM64;
             requireArchForOs(os, arch);
-            if (purchase.onDemandBase() > 0 && purchase.onDemandBase() > Math.max(runners, max == null ? runners : max)) {
+            int fleetSize = this.executor == Executor.DOCKER_AUTOSCALER
+                    ? (max != null ? max : AutoscalerSettings.DEFAULT_MAX_WORKERS) : Math.max(runners, max == null ? runners : max);
+            if (purchase.onDemandBase() > 0 && purchase.onDemandBase() > fleetSize) {
                 throw new BadInput("--on-demand-base", purchase.onDemandBase() + " is more than the fleet's "
-                        + Math.max(runners, max == null ? runners : max) + " instances");
+                        + fleetSize + " instances");
             }
             Schedule schedule = null;
             if (scheduleStart != null || scheduleStop != null) {
@@ -182,8 +195,11 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
             // docker on Linux; Windows runners use the shell executor (docker is refused there)
             Executor executor = this.executor != null ? this.executor
                     : os == OperatingSystem.WINDOWS ? Executor.SHELL : Executor.DOCKER;
+            AutoscalerSettings autoscaler = autoscaler(executor, schedule);
             int peak = schedule == null ? runners : Math.max(runners, schedule.runnersWhenStarted());
-            Capacity capacity = Capacity.fromDefaults(runners, scaling != null && min == null ? Integer.valueOf(1) : min,
+            Capacity capacity = autoscaler != null
+                    ? new Capacity(0, 0, max != null ? max : AutoscalerSettings.DEFAULT_MAX_WORKERS)
+                    : Capacity.fromDefaults(runners, scaling != null && min == null ? Integer.valueOf(1) : min,
                     scaling != null && max == null ? Integer.valueOf(defaultElasticMax(peak)) : max, peak);
             List<String> types = instanceTypes.isEmpty() ? InstanceCatalog.defaults(arch, purchase.usesSpot()) : instanceTypes;
             for (String t : types) {
@@ -192,7 +208,48 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
             RunnerSettings runner = new RunnerSettings(executor, concurrency, tags, gitlabUrl, version, dockerImage, privileged,
                     drainSeconds);
             return new FleetSpec(name, capacity, purchase, arch, os, types, runner, schedule,
-                    volumeSize != null ? volumeSize : defaultVolume(os), cache, scaling, alarmTopicArn);
+                    volumeSize != null ? volumeSize : defaultVolume(os), cache, scaling, alarmTopicArn, autoscaler);
+        }
+
+        /** The docker-autoscaler settings, or null for instance runners (where their flags are refused). */
+        private AutoscalerSettings autoscaler(Executor executor, Schedule schedule) {
+            if (executor == Executor.DOCKER_AUTOSCALER && scaling != null) {
+                throw new BadInput("--scale-on", "does not apply to --executor docker-autoscaler: its manager scales the workers");
+            }
+            if (executor != Executor.DOCKER_AUTOSCALER) {
+                String given = maxUseCount != null ? "--max-use-count" : idleCount != null ? "--idle-count"
+                        : idleSeconds != null ? "--idle-time" : pluginVersion != null ? "--fleeting-plugin-version" : null;
+                if (given != null) {
+                    throw new BadInput(given, "only applies to --executor docker-autoscaler");
+                }
+                return null;
+            }
+            if (os != OperatingSystem.LINUX) {
+                throw new BadInput("--executor", "docker-autoscaler needs --os linux (its workers are Amazon Linux Docker hosts)");
+            }
+            String why = " does not apply to --executor docker-autoscaler: the manager sizes the worker group from the job queue"
+                    + " (use --idle-count for warm capacity and --max for the ceiling)";
+            if (runnersGiven) {
+                throw new BadInput("--runners", why.substring(1));
+            }
+            if (min != null) {
+                throw new BadInput("--min", why.substring(1));
+            }
+            if (scheduleRunners != null) {
+                throw new BadInput("--schedule-runners", why.substring(1));
+            }
+            AutoscalerSettings.checkRunnerVersion(version);
+            int useCount = maxUseCount != null ? maxUseCount : Math.max(AutoscalerSettings.DEFAULT_MAX_USE_COUNT, concurrency);
+            if (useCount > 0 && useCount < concurrency) {
+                throw new BadInput("--max-use-count", useCount + " is less than --concurrency " + concurrency
+                        + ": an instance would be removed before its job slots are used (--concurrency 1 --max-use-count 1"
+                        + " gives every job a fresh machine)");
+            }
+            List<String> periods = schedule == null ? List.of() : AutoscalerSettings.periods(schedule);
+            return new AutoscalerSettings(useCount, idleCount != null ? idleCount : 0,
+                    idleSeconds != null ? idleSeconds : AutoscalerSettings.DEFAULT_IDLE_SECONDS,
+                    pluginVersion != null ? pluginVersion : AutoscalerSettings.DEFAULT_PLUGIN_VERSION, periods,
+                    schedule == null ? timeZone : schedule.timeZone());
         }
 
         /**

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.vending.bootstrap.Bootstrap;
+import dev.vending.bootstrap.Placeholder;
 import dev.vending.bootstrap.RenderedScript;
 import dev.vending.cfn.Condition;
 import dev.vending.cfn.Fn;
@@ -49,11 +50,15 @@ public final class FleetTemplate {
     public static final String P_IMAGE = "ImageId";
 
     public static final String ASG = "RunnerGroup";
+    /** docker-autoscaler only: logical id of the worker group. */
+    public static final String WORKER_ASG = "WorkerGroup";
     public static final String OUT_ASG = "AutoScalingGroupName";
     public static final String OUT_ROLE = "InstanceRoleArn";
     public static final String OUT_CACHE = "CacheBucketName";
     public static final String OUT_TAGS = "RunnerTags";
     public static final String OUT_LOG_GROUP = "LogGroupName";
+    /** docker-autoscaler only: the worker group the runner manager sizes. */
+    public static final String OUT_WORKER_ASG = "WorkerGroupName";
 
     /** Longest a runner may drain on scale-in before the instance goes anyway (the watcher heartbeats). */
     public static final int DRAIN_HEARTBEAT_SECONDS = 600;
@@ -75,34 +80,18 @@ public final class FleetTemplate {
      *                      deploy time becomes a parameter (or a condition), defaulting to the spec's value
      */
     public static Template build(FleetSpec spec, boolean allParameters) {
+        if (spec.autoscaler() != null) {
+            return AutoscalerFleetTemplate.build(spec, allParameters);
+        }
         Template t = new Template(allParameters ? fullDescription(spec) : description(spec));
 
-        String gGitLab = "GitLab";
-        String gNetwork = "Network";
         String gCapacity = "Capacity";
-        String gInstances = "Instances";
-        Parameter url = t.add(Parameter.string(P_GITLAB_URL).group(gGitLab).label("GitLab URL")
-                .description("URL of the GitLab instance the runners register with")
-                .defaultValue(spec.runner().gitlabUrl())
-                .allowedPattern("^https?://[A-Za-z0-9.:/_~%-]+$")
-                .constraintDescription("must be a plain http(s) URL such as https://gitlab.com"));
-        Parameter token = t.add(Parameter.string(P_RUNNER_TOKEN).group(gGitLab).label("Runner token")
-                .description("Runner authentication token (glrt-...) or legacy registration token; stored in Secrets Manager. "
-                        + "Leave empty when giving an SSM parameter name instead.")
-                .defaultValue("").noEcho().maxLength(512)
-                .allowedPattern("^[A-Za-z0-9_.=-]*$")
-                .constraintDescription("a GitLab runner token has letters, digits, '-', '_', '.' and '='"));
-        Parameter tokenParam = t.add(Parameter.string(P_TOKEN_PARAMETER).group(gGitLab)
-                .label("Existing SSM SecureString with the token (optional)")
-                .description("Name of an existing SSM SecureString parameter holding the token, e.g. /gitlab/runner-token. "
-                        + "Used instead of the token above.")
-                .defaultValue("").allowedPattern("^$|^/[A-Za-z0-9_.\\-/]{1,1010}$")
-                .constraintDescription("empty, or an SSM parameter name starting with /"));
-        Parameter vpc = t.add(new Parameter(P_VPC, "AWS::EC2::VPC::Id").group(gNetwork).label("VPC")
-                .description("VPC of the runners (the region's default VPC works)"));
-        Parameter subnets = t.add(new Parameter(P_SUBNETS, "List<AWS::EC2::Subnet::Id>").group(gNetwork).label("Subnets")
-                .description("Subnets of that VPC with a route to the internet (public with auto-assigned IPs, or private behind NAT); "
-                        + "several AZs spread Spot capacity"));
+        Connection c = connection(t, spec);
+        Parameter url = c.url();
+        Parameter token = c.token();
+        Parameter tokenParam = c.tokenParam();
+        Parameter vpc = c.vpc();
+        Parameter subnets = c.subnets();
         Parameter count = t.add(Parameter.number(P_RUNNER_COUNT).group(gCapacity).label("Runner instances")
                 .description("Desired number of runner instances" + (spec.schedule() != null ? " until the first scheduled start or stop" : ""))
                 .defaultValue(spec.capacity().desired()).minValue(0).maxValue(Capacity.LIMIT));
@@ -112,54 +101,19 @@ public final class FleetTemplate {
                 .description("Most instances the group may run; keep it above the runner count, since rolling updates "
                         + "launch new runners before draining old ones")
                 .defaultValue(spec.capacity().max()).minValue(UpdateBatches.minInService(spec) + 1).maxValue(Capacity.MAX_LIMIT));
-        Parameter image = t.add(new Parameter(P_IMAGE, "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>").group(gInstances)
-                .label("AMI (SSM parameter)")
-                .description("Public SSM parameter of the AMI; the latest image is taken at each stack update. "
-                        + "Point it at your own parameter to pin an image.")
-                .defaultValue(spec.os().amiParameter(spec.arch())));
+        Parameter image = t.add(imageParameter(spec));
 
         FleetValues k = allParameters ? FleetValues.parameters(t, spec) : FleetValues.fixed(spec);
         Elasticity elastic = allParameters ? Elasticity.parameters(t, spec) : Elasticity.fixed(spec);
 
-        Condition createSecret = t.add(new Condition("CreateTokenSecret",
-                Fn.equalTo(Fn.ref(tokenParam), "")));
-        t.add(new Rule("TokenGiven", null, List.of(new Rule.Assertion(
-                Fn.not(Fn.and(Fn.equalTo(Fn.ref(token), ""), Fn.equalTo(Fn.ref(tokenParam), ""))),
-                "Give the runner token, or the name of an SSM SecureString parameter that holds it."))));
-
-        List<Tag> fleetTags = List.of(new Tag("vending:fleet", spec.name()), new Tag("vending:stack", Fn.STACK_NAME));
-
-        Secret secret = new Secret("RunnerTokenSecret")
-                .description("GitLab runner token of vending fleet " + spec.name())
-                .secretString(Fn.ref(token));
-        // The parameter may be empty only when the SSM alternative is used, and then this secret is
-        // not created (condition + rule TokenGiven); cfn-lint cannot follow that, hence the one ignore.
-        secret.lintIgnore("W1030");
-        fleetTags.forEach(secret::tag);
-        t.add(secret).onlyIf(createSecret);
-
-        LogGroup logs = new LogGroup("RunnerLogGroup")
-                .logGroupName(Fn.sub("/vending/${AWS::StackName}"))
-                .retentionInDays(LOG_RETENTION_DAYS);
-        t.add(logs);
-
-        S3Bucket cache = null;
-        if (k.hasCache() != null || spec.cache() == CacheMode.S3) {
-            cache = new S3Bucket("CacheBucket").expireObjectsAfterDays(CACHE_EXPIRY_DAYS);
-            fleetTags.forEach(cache::tag);
-            t.add(cache).onlyIf(k.hasCache());
-            S3BucketPolicy tlsOnly = new S3BucketPolicy("CacheBucketPolicy").bucket(Fn.ref(cache)).policy(PolicyDocument.of(
-                    new Statement("DenyInsecureTransport", "Deny", Map.of("AWS", "*"), List.of("s3:*"),
-                            List.of(Fn.getAtt(cache, "Arn"), Fn.sub("${CacheBucket.Arn}/*")),
-                            Map.of("Bool", Map.of("aws:SecureTransport", "false")))));
-            t.add(tlsOnly).onlyIf(k.hasCache());
-            CacheEmptier.add(t, cache, k.hasCache(), logs);
-        }
-
-        IamRole role = instanceRole(createSecret, tokenParam, logs, cache, k.hasCache(), elastic);
-        fleetTags.forEach(role::tag);
-        t.add(role);
-        InstanceProfile profile = t.add(new InstanceProfile("RunnerInstanceProfile").roles(List.of(Fn.ref(role))));
+        Shared shared = shared(t, spec, k, elastic, token, tokenParam);
+        Condition createSecret = shared.createSecret();
+        List<Tag> fleetTags = shared.fleetTags();
+        Secret secret = shared.secret();
+        LogGroup logs = shared.logs();
+        S3Bucket cache = shared.cache();
+        IamRole role = shared.role();
+        InstanceProfile profile = shared.profile();
 
         SecurityGroup sg = new SecurityGroup("RunnerSecurityGroup")
                 .groupDescription("vending runners: no inbound, outbound to GitLab, package mirrors and AWS APIs")
@@ -243,6 +197,95 @@ public final class FleetTemplate {
         return t;
     }
 
+    /** The deploy-time connection parameters every fleet shape has. */
+    record Connection(Parameter url, Parameter token, Parameter tokenParam, Parameter vpc, Parameter subnets) {
+    }
+
+    static Connection connection(Template t, FleetSpec spec) {
+        String gGitLab = "GitLab";
+        String gNetwork = "Network";
+        Parameter url = t.add(Parameter.string(P_GITLAB_URL).group(gGitLab).label("GitLab URL")
+                .description("URL of the GitLab instance the runners register with")
+                .defaultValue(spec.runner().gitlabUrl())
+                .allowedPattern("^https?://[A-Za-z0-9.:/_~%-]+$")
+                .constraintDescription("must be a plain http(s) URL such as https://gitlab.com"));
+        Parameter token = t.add(Parameter.string(P_RUNNER_TOKEN).group(gGitLab).label("Runner token")
+                .description("Runner authentication token (glrt-...) or legacy registration token; stored in Secrets Manager. "
+                        + "Leave empty when giving an SSM parameter name instead.")
+                .defaultValue("").noEcho().maxLength(512)
+                .allowedPattern("^[A-Za-z0-9_.=-]*$")
+                .constraintDescription("a GitLab runner token has letters, digits, '-', '_', '.' and '='"));
+        Parameter tokenParam = t.add(Parameter.string(P_TOKEN_PARAMETER).group(gGitLab)
+                .label("Existing SSM SecureString with the token (optional)")
+                .description("Name of an existing SSM SecureString parameter holding the token, e.g. /gitlab/runner-token. "
+                        + "Used instead of the token above.")
+                .defaultValue("").allowedPattern("^$|^/[A-Za-z0-9_.\\-/]{1,1010}$")
+                .constraintDescription("empty, or an SSM parameter name starting with /"));
+        Parameter vpc = t.add(new Parameter(P_VPC, "AWS::EC2::VPC::Id").group(gNetwork).label("VPC")
+                .description("VPC of the runners (the region's default VPC works)"));
+        Parameter subnets = t.add(new Parameter(P_SUBNETS, "List<AWS::EC2::Subnet::Id>").group(gNetwork).label("Subnets")
+                .description("Subnets of that VPC with a route to the internet (public with auto-assigned IPs, or private behind NAT); "
+                        + "several AZs spread Spot capacity"));
+        return new Connection(url, token, tokenParam, vpc, subnets);
+    }
+
+    static Parameter imageParameter(FleetSpec spec) {
+        return new Parameter(P_IMAGE, "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>").group("Instances")
+                .label("AMI (SSM parameter)")
+                .description("Public SSM parameter of the AMI; the latest image is taken at each stack update. "
+                        + "Point it at your own parameter to pin an image.")
+                .defaultValue(spec.os().amiParameter(spec.arch()));
+    }
+
+    /** What every fleet shape shares: the token store, logs, cache and the (manager's) instance role. */
+    record Shared(Condition createSecret, List<Tag> fleetTags, Secret secret, LogGroup logs, S3Bucket cache, IamRole role,
+            InstanceProfile profile) {
+    }
+
+    static Shared shared(Template t, FleetSpec spec, FleetValues k, Elasticity elastic, Parameter token, Parameter tokenParam) {
+        Condition createSecret = t.add(new Condition("CreateTokenSecret",
+                Fn.equalTo(Fn.ref(tokenParam), "")));
+        t.add(new Rule("TokenGiven", null, List.of(new Rule.Assertion(
+                Fn.not(Fn.and(Fn.equalTo(Fn.ref(token), ""), Fn.equalTo(Fn.ref(tokenParam), ""))),
+                "Give the runner token, or the name of an SSM SecureString parameter that holds it."))));
+
+        List<Tag> fleetTags = List.of(new Tag("vending:fleet", spec.name()), new Tag("vending:stack", Fn.STACK_NAME));
+
+        Secret secret = new Secret("RunnerTokenSecret")
+                .description("GitLab runner token of vending fleet " + spec.name())
+                .secretString(Fn.ref(token));
+        // The parameter may be empty only when the SSM alternative is used, and then this secret is
+        // not created (condition + rule TokenGiven); cfn-lint cannot follow that, hence the one ignore.
+        secret.lintIgnore("W1030");
+        fleetTags.forEach(secret::tag);
+        t.add(secret).onlyIf(createSecret);
+
+        LogGroup logs = new LogGroup("RunnerLogGroup")
+                .logGroupName(Fn.sub("/vending/${AWS::StackName}"))
+                .retentionInDays(LOG_RETENTION_DAYS);
+        t.add(logs);
+
+        S3Bucket cache = null;
+        if (k.hasCache() != null || spec.cache() == CacheMode.S3) {
+            cache = new S3Bucket("CacheBucket").expireObjectsAfterDays(CACHE_EXPIRY_DAYS);
+            fleetTags.forEach(cache::tag);
+            t.add(cache).onlyIf(k.hasCache());
+            S3BucketPolicy tlsOnly = new S3BucketPolicy("CacheBucketPolicy").bucket(Fn.ref(cache)).policy(PolicyDocument.of(
+                    new Statement("DenyInsecureTransport", "Deny", Map.of("AWS", "*"), List.of("s3:*"),
+                            List.of(Fn.getAtt(cache, "Arn"), Fn.sub("${CacheBucket.Arn}/*")),
+                            Map.of("Bool", Map.of("aws:SecureTransport", "false")))));
+            t.add(tlsOnly).onlyIf(k.hasCache());
+            CacheEmptier.add(t, cache, k.hasCache(), logs);
+        }
+
+        IamRole role = instanceRole(createSecret, tokenParam, logs, cache, k.hasCache(), elastic);
+        fleetTags.forEach(role::tag);
+        t.add(role);
+        InstanceProfile profile = t.add(new InstanceProfile("RunnerInstanceProfile").roles(List.of(Fn.ref(role))));
+
+        return new Shared(createSecret, fleetTags, secret, logs, cache, role, profile);
+    }
+
     /** ASG name as a Sub template: fixed so the instance role can name it without a circular reference. */
     static String asgName() {
         return "${AWS::StackName}-runners";
@@ -311,7 +354,16 @@ public final class FleetTemplate {
 
     private static Intrinsic userData(FleetSpec spec, FleetValues k, Elasticity elastic, Condition createSecret, Parameter tokenParam,
             Secret secret, LogGroup logs, S3Bucket cache) {
-        RenderedScript script = BootstrapValues.render(spec, k.bootstrapPlaceholders());
+        return userData(spec, k.bootstrapPlaceholders(), elastic, createSecret, tokenParam, secret, logs, cache, k.hasCache(), null);
+    }
+
+    /**
+     * The bootstrap as user data: the settings header (Fn::Sub), then {@code middle} when not null (Fn::Sub
+     * text of a part of its own, e.g. the docker-autoscaler manager's), then the common body.
+     */
+    static Intrinsic userData(FleetSpec spec, Map<Placeholder, String> placeholders, Elasticity elastic, Condition createSecret,
+            Parameter tokenParam, Secret secret, LogGroup logs, S3Bucket cache, Condition hasCache, String middle) {
+        RenderedScript script = BootstrapValues.render(spec, placeholders);
         Map<String, Object> vars = new LinkedHashMap<>();
         vars.put("GitLabUrl", Fn.ref(P_GITLAB_URL));
         vars.put("TokenSource", Fn.ifThen(createSecret, Fn.sub("secretsmanager:${" + secret.logicalId() + "}"),
@@ -320,16 +372,16 @@ public final class FleetTemplate {
         vars.put("LaunchHookName", Bootstrap.LAUNCH_HOOK);
         vars.put("TerminateHookName", Bootstrap.TERMINATE_HOOK);
         vars.put("SignalResource", ASG);
-        vars.put("CacheBucket", cache == null ? "" : k.hasCache() == null ? Fn.ref(cache) : Fn.ifThen(k.hasCache(), Fn.ref(cache), ""));
+        vars.put("CacheBucket", cache == null ? "" : hasCache == null ? Fn.ref(cache) : Fn.ifThen(hasCache, Fn.ref(cache), ""));
         vars.put("LogGroup", Fn.ref(logs));
         vars.putAll(new java.util.TreeMap<>(elastic.watcherVariables()));
-        if (k.hasCache() != null) {
-            vars.put("CacheMode", Fn.ifThen(k.hasCache(), "s3", "none"));
+        if (hasCache != null) {
+            vars.put("CacheMode", Fn.ifThen(hasCache, "s3", "none"));
         }
-        // One Fn::Sub over header and body (the body's "${" escaped as "${!"), not a Join of the two:
-        // the body then sits two levels less deep in the YAML. The Linux body is packed (base64 has no
+        // One Fn::Sub over header, middle and body (the body's "${" escaped as "${!"), not a Join: the
+        // body then sits two levels less deep in the YAML. The Linux body is packed (base64 has no
         // "${"); Windows' body is plain text.
         String body = script.deliveredBody().replace("${", "${!");
-        return Fn.base64(new Intrinsic("Fn::Sub", List.of(script.header() + body, vars)));
+        return Fn.base64(new Intrinsic("Fn::Sub", List.of(script.header() + (middle == null ? "" : middle) + body, vars)));
     }
 }

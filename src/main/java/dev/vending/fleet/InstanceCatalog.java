@@ -55,6 +55,9 @@ public final class InstanceCatalog {
         family("r7i", Arch.X86_64, 8, true);
         family("r6i", Arch.X86_64, 8, true);
         family("r5", Arch.X86_64, 8, true);
+        // the docker-autoscaler manager's small burstable types (AutoscalerSettings.managerType)
+        TYPES.put("t4g.small", new InstanceType("t4g.small", "t4g", Arch.ARM64, 2, 2, true, false));
+        TYPES.put("t3.small", new InstanceType("t3.small", "t3", Arch.X86_64, 2, 2, true, true));
     }
 
     private static void family(String family, Arch arch, int gibPerVcpu, boolean current) {

@@ -119,8 +119,11 @@ read_token() {
 if ! TOKEN=$(read_token); then log "cannot read the runner token from $VENDING_TOKEN_SOURCE (instance role permissions?)"; false; fi
 if [ -z "$TOKEN" ] || [ "$TOKEN" = None ]; then log "the runner token from $VENDING_TOKEN_SOURCE is empty"; false; fi
 
+# A fleet shape's own step before registering (the docker-autoscaler manager defines it, see its part).
+if declare -F vending_before_register >/dev/null; then vending_before_register; fi
 args=(register --non-interactive --url "$VENDING_GITLAB_URL" --name "$RUNNER_NAME" --executor "$VENDING_EXECUTOR")
-if [ "$VENDING_EXECUTOR" = docker ]; then
+# docker-autoscaler runs the same docker settings on its workers (register asks for them as flags)
+if [ "$VENDING_EXECUTOR" = docker ] || [ "$VENDING_EXECUTOR" = docker-autoscaler ]; then
   args+=(--docker-image "$VENDING_DOCKER_IMAGE" --docker-privileged="$VENDING_DOCKER_PRIVILEGED" --docker-volumes /cache)
 fi
 if [ "$VENDING_CACHE" = s3 ]; then

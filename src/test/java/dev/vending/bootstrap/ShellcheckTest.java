@@ -20,9 +20,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.vending.cfn.TemplateFormat;
+import dev.vending.fleet.Arch;
 import dev.vending.fleet.BootstrapValues;
+import dev.vending.fleet.Executor;
+import dev.vending.fleet.FleetTemplate;
 import dev.vending.fleet.FleetSpec;
 import dev.vending.fleet.OperatingSystem;
+import dev.vending.testing.CfnEvaluator;
 
 /** shellcheck on every rendered Linux user data script and on the scripts the bootstrap installs. */
 @Tag("slow")
@@ -52,6 +57,19 @@ class ShellcheckTest {
             if (spec.os() == OperatingSystem.LINUX) {
                 all.add(Arguments.of("user data " + Scripts.describe(spec), BootstrapValues.render(spec).resolve(Scripts.runtime(spec))));
             }
+        }
+        // docker-autoscaler: the manager's whole user data and the workers', as CloudFormation renders them
+        for (Arch arch : Arch.values()) {
+            FleetSpec spec = FleetSpec.builder().executor(Executor.DOCKER_AUTOSCALER).arch(arch).idleCount(2)
+                    .scheduleStart("0 8 * * 1-5").scheduleStop("0 18 * * 1-5").timeZone("Europe/Berlin").build();
+            CfnEvaluator.Evaluated e = CfnEvaluator.fromYaml(TemplateFormat.YAML.render(FleetTemplate.build(spec)))
+                    .parameter("VpcId", "vpc-1").parameter("SubnetIds", "subnet-1").parameter("RunnerToken", "glrt-x").evaluate();
+            for (String lt : List.of("RunnerLaunchTemplate", "WorkerLaunchTemplate")) {
+                Object userData = ((java.util.Map<?, ?>) e.properties(lt).get("LaunchTemplateData")).get("UserData");
+                all.add(Arguments.of("docker-autoscaler " + arch.awsName() + " " + lt, CfnEvaluator.decodeBase64(userData)));
+            }
+            all.add(Arguments.of("docker-autoscaler " + arch.awsName() + " manager setup (SSM parameter)",
+                    "#!/bin/bash\n" + e.properties("ManagerSetup").get("Value") + "\nvending_manager_setup\n"));
         }
         all.add(Arguments.of("linux-watcher.sh", Bootstrap.resource("linux-watcher.sh")));
         all.add(Arguments.of("linux-unregister-on-shutdown.sh", Bootstrap.resource("linux-unregister-on-shutdown.sh")));

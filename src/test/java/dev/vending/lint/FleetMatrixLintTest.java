@@ -45,8 +45,14 @@ class FleetMatrixLintTest {
                         for (boolean schedule : List.of(false, true)) {
                             for (CacheMode cache : CacheMode.values()) {
                                 FleetSpec.Builder b = FleetSpec.builder().os(os).arch(arch).executor(executor)
-                                        .purchase(purchases.get(p)).runners(p == 0 ? 100 : 3).cache(cache)
+                                        .purchase(purchases.get(p)).cache(cache)
                                         .tags(List.of("team-a", "build"));
+                                if (executor == Executor.DOCKER_AUTOSCALER) {
+                                    // the manager sizes the workers: a ceiling, and warm slots in scheduled hours
+                                    b.max(p == 0 ? 100 : 3).idleCount(schedule ? 2 : 0);
+                                } else {
+                                    b.runners(p == 0 ? 100 : 3);
+                                }
                                 if (schedule) {
                                     b.scheduleStart("0 8 * * 1-5").scheduleStop("0 18 * * 1-5").timeZone("America/New_York");
                                 }

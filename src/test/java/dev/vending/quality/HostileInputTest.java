@@ -44,9 +44,10 @@ class HostileInputTest {
     /** Options that take a string value, and the ones that take an integer. */
     static final List<String> STRING_OPTIONS = List.of("--name", "--arch", "--os", "--instance-types", "--executor",
             "--runner-tags", "--gitlab-url", "--runner-version", "--docker-image", "--timezone", "--cache", "--format",
-            "--schedule-start", "--schedule-stop", "--drain-timeout", "--scale-on", "--alarm-topic-arn");
+            "--schedule-start", "--schedule-stop", "--drain-timeout", "--scale-on", "--alarm-topic-arn", "--idle-time",
+            "--fleeting-plugin-version");
     static final List<String> INT_OPTIONS = List.of("--runners", "--min", "--max", "--spot-percent", "--on-demand-base",
-            "--concurrency", "--schedule-runners", "--volume-size", "--schedule-min");
+            "--concurrency", "--schedule-runners", "--volume-size", "--schedule-min", "--max-use-count", "--idle-count");
 
     @TempDir
     Path dir;
@@ -76,7 +77,9 @@ class HostileInputTest {
         for (String option : INT_OPTIONS) {
             for (String value : NUMBERS) {
                 // 5001 is a valid volume size, and a valid --max (runners plus a rolling batch may exceed 5000)
-                boolean valid = (option.equals("--volume-size") || option.equals("--max")) && value.equals("5001");
+                // and a valid --max-use-count (jobs before a docker-autoscaler worker is replaced)
+                boolean valid = (option.equals("--volume-size") || option.equals("--max") || option.equals("--max-use-count"))
+                        && value.equals("5001");
                 check(problems, !valid, withContext(option, value));
             }
         }
@@ -216,6 +219,8 @@ class HostileInputTest {
             case "--schedule-min" -> args.addAll(List.of("--scale-on=cpu:60", "--max=10", "--schedule-start=0 8 * * *",
                     "--schedule-stop=0 18 * * *"));
             case "--schedule-stop" -> args.add("--schedule-start=0 8 * * *");
+            // the docker-autoscaler options are checked in that mode (elsewhere they are refused as not applying)
+            case "--idle-time", "--fleeting-plugin-version", "--max-use-count", "--idle-count" -> args.add("--executor=docker-autoscaler");
             default -> { }
         }
         return args.toArray(String[]::new);

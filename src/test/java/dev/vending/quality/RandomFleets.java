@@ -64,22 +64,24 @@ final class RandomFleets {
             b.arch(arch);
             d.append(".arch(").append(arch).append(')');
         }
+        Executor executor = Executor.SHELL;
         if (os == OperatingSystem.LINUX) {
-            Executor e = pick(Executor.values());
-            b.executor(e);
-            d.append(".executor(").append(e).append(')');
+            executor = pick(Executor.values());
+            b.executor(executor);
+            d.append(".executor(").append(executor).append(')');
         } else {
             b.executor(Executor.SHELL);
             d.append(".executor(SHELL)");
         }
 
-        int runners = switch (random.nextInt(6)) {
+        boolean autoscaler = executor == Executor.DOCKER_AUTOSCALER;
+        int runners = autoscaler ? 0 : switch (random.nextInt(6)) {
             case 0 -> 0;
             case 1 -> 1 + random.nextInt(5000);
             default -> 1 + random.nextInt(20);
         };
         // an elastic fleet in a quarter of the draws: --max required, min (and runners) at least 1
-        Scaling scaling = random.nextInt(4) != 0 ? null
+        Scaling scaling = autoscaler || random.nextInt(4) != 0 ? null
                 : new Scaling(os == OperatingSystem.WINDOWS || random.nextBoolean() ? Scaling.Metric.CPU : Scaling.Metric.JOBS,
                         1 + random.nextInt(100));
         if (scaling != null) {
@@ -87,8 +89,11 @@ final class RandomFleets {
             b.scaling(scaling);
             d.append(".scaling(Scaling.parse(\"").append(scaling.describe()).append("\"))");
         }
-        b.runners(runners);
-        d.append(".runners(").append(runners).append(')');
+        if (!autoscaler) {
+            // docker-autoscaler refuses --runners and --min: the manager sizes its worker group
+            b.runners(runners);
+            d.append(".runners(").append(runners).append(')');
+        }
         Integer min = null;
         Integer max = null;
         if (scaling != null || random.nextBoolean()) {
@@ -96,13 +101,14 @@ final class RandomFleets {
             b.max(max);
             d.append(".max(").append(max).append(')');
         }
-        if (random.nextBoolean()) {
+        if (!autoscaler && random.nextBoolean()) {
             min = scaling != null ? 1 + random.nextInt(runners) : random.nextInt(runners + 1);
             b.min(min);
             d.append(".min(").append(min).append(')');
         }
 
-        int fleetSize = Math.max(runners, max == null ? runners : max);
+        int fleetSize = autoscaler ? (max == null ? dev.vending.fleet.AutoscalerSettings.DEFAULT_MAX_WORKERS : max)
+                : Math.max(runners, max == null ? runners : max);
         Purchase purchase = switch (random.nextInt(4)) {
             case 0 -> Purchase.allSpot();
             case 1 -> Purchase.allOnDemand();
@@ -118,7 +124,24 @@ final class RandomFleets {
             d.append(".instanceTypes(").append(quoted(types)).append(')');
         }
 
-        if (random.nextInt(3) == 0) {
+        if (autoscaler && random.nextInt(3) == 0) {
+            // a policy period is a span: fixed minute and hour, the same day fields, start before stop
+            String days = List.of("* * *", "* * 1-5", "* * MON-FRI", "1-15 * *", "* * 0,6").get(random.nextInt(5));
+            int from = random.nextInt(24 * 60 - 1);
+            int to = from + 1 + random.nextInt(24 * 60 - from - 1);
+            if (days.equals("* * *") && random.nextBoolean()) {
+                int swap = from;
+                from = to;
+                to = swap; // overnight
+            }
+            String start = from % 60 + " " + from / 60 + " " + days;
+            String stop = to % 60 + " " + to / 60 + " " + days;
+            String zone = random.nextInt(4) == 0 ? "UTC" : ZONES.get(random.nextInt(ZONES.size()));
+            int idle = 1 + random.nextInt(50);
+            b.scheduleStart(start).scheduleStop(stop).timeZone(zone).idleCount(idle);
+            d.append(".scheduleStart(\"").append(start).append("\").scheduleStop(\"").append(stop)
+                    .append("\").timeZone(\"").append(zone).append("\").idleCount(").append(idle).append(')');
+        } else if (!autoscaler && random.nextInt(3) == 0) {
             String start = cron();
             String stop = cron();
             while (stop.replaceAll("\\s+", " ").equals(start.replaceAll("\\s+", " "))) {
@@ -159,14 +182,32 @@ final class RandomFleets {
             b.volumeSize(v);
             d.append(".volumeSize(").append(v).append(')');
         }
+        int concurrency = 4;
         if (random.nextBoolean()) {
-            int c = 1 + random.nextInt(256);
-            b.concurrency(c);
-            d.append(".concurrency(").append(c).append(')');
+            concurrency = 1 + random.nextInt(256);
+            b.concurrency(concurrency);
+            d.append(".concurrency(").append(concurrency).append(')');
+        }
+        if (autoscaler) {
+            if (random.nextBoolean()) {
+                int use = random.nextInt(4) == 0 ? 0 : concurrency + random.nextInt(1000);
+                b.maxUseCount(use);
+                d.append(".maxUseCount(").append(use).append(')');
+            }
+            if (random.nextBoolean()) {
+                int idle = 60 + random.nextInt(24 * 3600 - 59);
+                b.idleSeconds(idle);
+                d.append(".idleSeconds(").append(idle).append(')');
+            }
+            if (random.nextInt(4) == 0) {
+                String v = random.nextInt(3) + (random.nextBoolean() ? "." + random.nextInt(20) : "");
+                b.pluginVersion(v);
+                d.append(".pluginVersion(\"").append(v).append("\")");
+            }
         }
         if (random.nextBoolean()) {
             String v = random.nextInt(4) == 0 ? "latest"
-                    : random.nextInt(1000) + "." + random.nextInt(1000) + "." + random.nextInt(1000);
+                    : (autoscaler ? 18 + random.nextInt(982) : random.nextInt(1000)) + "." + random.nextInt(1000) + "." + random.nextInt(1000);
             b.runnerVersion(v);
             d.append(".runnerVersion(\"").append(v).append("\")");
         }

@@ -24,6 +24,7 @@ public final class AutoScalingGroup extends Resource {
     private final List<LifecycleHookSpecification> lifecycleHooks = new ArrayList<>();
     private final List<Tag> tags = new ArrayList<>();
     private List<String> metricsCollection;
+    private Boolean newInstancesProtectedFromScaleIn;
 
     public AutoScalingGroup(String logicalId) {
         super(logicalId);
@@ -48,6 +49,8 @@ public final class AutoScalingGroup extends Resource {
     public AutoScalingGroup lifecycleHook(LifecycleHookSpecification v) { lifecycleHooks.add(v); return this; }
     public AutoScalingGroup tag(Tag v) { tags.add(v); return this; }
     public AutoScalingGroup metricsCollection(List<String> metrics) { metricsCollection = List.copyOf(metrics); return this; }
+    /** New instances start protected from scale-in (a docker-autoscaler worker group: the plugin picks what goes). */
+    public AutoScalingGroup newInstancesProtectedFromScaleIn(boolean v) { newInstancesProtectedFromScaleIn = v; return this; }
 
     /** Rolling replacement that keeps runners in service (see AutoScalingRollingUpdate). */
     public AutoScalingGroup rollingUpdate(Object minInstancesInService, Object maxBatchSize, String pauseTime,
@@ -88,6 +91,7 @@ public final class AutoScalingGroup extends Resource {
                 .put("CapacityRebalance", capacityRebalance)
                 .put("HealthCheckType", healthCheckType)
                 .put("HealthCheckGracePeriod", healthCheckGracePeriod)
+                .put("NewInstancesProtectedFromScaleIn", newInstancesProtectedFromScaleIn)
                 .put("DefaultInstanceWarmup", defaultInstanceWarmup)
                 .put("LifecycleHookSpecificationList", lifecycleHooks.isEmpty() ? null : Props.all(lifecycleHooks))
                 .put("MetricsCollection", metricsCollection == null ? null
