@@ -79,6 +79,8 @@ public final class Bootstrap {
         v.put("DOCKER_PRIVILEGED", Boolean.toString(spec.runner().privileged()));
         v.put("CACHE", spec.cache() == CacheMode.S3 ? "s3" : "none");
         v.put("DRAIN_LIMIT", Integer.toString(spec.runner().drainSeconds()));
+        // "blocked": jobs cannot reach the instance metadata service (docs/security.md)
+        v.put("JOBS_IMDS", spec.security().jobsUseInstanceRole() ? "allowed" : "blocked");
         return v;
     }
 

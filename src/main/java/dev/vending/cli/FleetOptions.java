@@ -99,8 +99,24 @@ public final class FleetOptions {
     @Option(names = "--volume-size", paramLabel = "GiB", description = "Root volume size (default: 40 Linux, 100 Windows).")
     Integer volumeSize;
 
-    @Option(names = "--cache", paramLabel = "CACHE", description = "s3 (a shared cache bucket) or none (default: ${DEFAULT-VALUE}).", defaultValue = "s3")
+    @Option(names = "--cache", paramLabel = "CACHE", description = "s3 (a shared cache bucket) or none (default: s3; none on Windows "
+            + "unless --jobs-use-instance-role).")
     String cache;
+
+    @Option(names = "--jobs-use-instance-role", description = "Let CI jobs reach the instance metadata service and so the instance "
+            + "role, which reads the runner token. Off by default; needs --jobs-may-read-runner-token.")
+    boolean jobsUseInstanceRole;
+
+    @Option(names = "--jobs-may-read-runner-token", description = "Insist on --jobs-use-instance-role, accepting that jobs can read "
+            + "the runner token and register runners with it.")
+    boolean jobsMayReadToken;
+
+    @Option(names = "--permissions-boundary", paramLabel = "POLICY-ARN", description = "Permissions boundary for every IAM role the stack creates.")
+    String permissionsBoundary;
+
+    @Option(names = "--kms-key-arn", paramLabel = "KEY-ARN", description = "Customer managed KMS key for the token secret, log group, "
+            + "cache bucket and root volumes (its key policy must allow them: docs/security.md).")
+    String kmsKeyArn;
 
     /** Builds the validated spec; contradictions and bad values throw with the flag's name. */
     public FleetSpec toSpec() {
@@ -128,7 +144,8 @@ public final class FleetOptions {
                 .timeZone(timeZone)
                 .scheduleRunners(scheduleRunners)
                 .volumeSize(volumeSize)
-                .cache(CacheMode.parse(cache));
+                .cache(cache == null ? null : CacheMode.parse(cache))
+                .security(new dev.vending.fleet.SecuritySettings(jobsUseInstanceRole, jobsMayReadToken, permissionsBoundary, kmsKeyArn));
         if (arch != null) {
             b.arch(Arch.parse(arch));
         }

@@ -14,7 +14,8 @@ import dev.vending.failure.BadInput;
  * @param schedule null when the fleet runs around the clock
  */
 public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch arch, OperatingSystem os,
-        List<String> instanceTypes, RunnerSettings runner, Schedule schedule, int volumeSizeGiB, CacheMode cache) {
+        List<String> instanceTypes, RunnerSettings runner, Schedule schedule, int volumeSizeGiB, CacheMode cache,
+        SecuritySettings security) {
 
     public static final String DEFAULT_NAME = "gitlab-runners";
     private static final Pattern NAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9-]{0,27}");
@@ -41,6 +42,15 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
         if (volumeSizeGiB < minVolume(os) || volumeSizeGiB > 16_384) {
             throw new BadInput("--volume-size", "must be between " + minVolume(os) + " and 16384 GiB for "
                     + os.id() + " (got " + volumeSizeGiB + ")");
+        }
+        if (security == null) {
+            security = SecuritySettings.DEFAULT;
+        }
+        if (os == OperatingSystem.WINDOWS && cache == CacheMode.S3 && !security.jobsUseInstanceRole()) {
+            // Windows shell jobs run as the runner service's account, and the S3 cache's credentials
+            // come from the instance role: blocking jobs from IMDS blocks the cache too (docs/security.md).
+            throw new BadInput("--cache", "s3 on --os windows needs --jobs-use-instance-role (Windows jobs run as the "
+                    + "runner's account, which is kept away from the instance role); use --cache none");
         }
         if (schedule != null && schedule.runnersWhenStarted() > capacity.max()) {
             throw new BadInput("--schedule-runners", schedule.runnersWhenStarted() + " is more than --max " + capacity.max());
@@ -101,7 +111,9 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
         private String timeZone = "UTC";
         private Integer scheduleRunners;
         private Integer volumeSize;
-        private CacheMode cache = CacheMode.S3;
+        /** null: s3, except on Windows without jobs using the instance role (see the record's check) */
+        private CacheMode cache;
+        private SecuritySettings security = SecuritySettings.DEFAULT;
 
         public Builder name(String v) { name = v; return this; }
         public Builder runners(int v) { runners = v; return this; }
@@ -126,6 +138,7 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
         public Builder scheduleRunners(Integer v) { scheduleRunners = v; return this; }
         public Builder volumeSize(Integer v) { volumeSize = v; return this; }
         public Builder cache(CacheMode v) { cache = v; return this; }
+        public Builder security(SecuritySettings v) { security = v == null ? SecuritySettings.DEFAULT : v; return this; }
 
         public FleetSpec build() {
             // Graviton by default on Linux (the cheaper, faster choice); Windows Server is x86_64 only.
@@ -161,7 +174,9 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
             RunnerSettings runner = new RunnerSettings(executor, concurrency, tags, gitlabUrl, version, dockerImage, privileged,
                     drainSeconds);
             return new FleetSpec(name, capacity, purchase, arch, os, types, runner, schedule,
-                    volumeSize != null ? volumeSize : defaultVolume(os), cache);
+                    volumeSize != null ? volumeSize : defaultVolume(os), cache != null ? cache
+                            : os == OperatingSystem.WINDOWS && !security.jobsUseInstanceRole() ? CacheMode.NONE : CacheMode.S3,
+                    security);
         }
 
         private void checkType(String t, Arch arch) {

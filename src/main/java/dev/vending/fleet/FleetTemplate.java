@@ -128,9 +128,11 @@ public final class FleetTemplate {
 
         List<Tag> fleetTags = List.of(new Tag("vending:fleet", spec.name()), new Tag("vending:stack", Fn.STACK_NAME));
 
+        String key = spec.security().kmsKeyArn();
         Secret secret = new Secret("RunnerTokenSecret")
                 .description("GitLab runner token of vending fleet " + spec.name())
-                .secretString(Fn.ref(token));
+                .secretString(Fn.ref(token))
+                .kmsKeyId(key);
         // The parameter may be empty only when the SSM alternative is used, and then this secret is
         // not created (condition + rule TokenGiven); cfn-lint cannot follow that, hence the one ignore.
         secret.lintIgnore("W1030");
@@ -139,12 +141,13 @@ public final class FleetTemplate {
 
         LogGroup logs = new LogGroup("RunnerLogGroup")
                 .logGroupName(Fn.sub("/vending/${AWS::StackName}"))
-                .retentionInDays(LOG_RETENTION_DAYS);
+                .retentionInDays(LOG_RETENTION_DAYS)
+                .kmsKeyId(key);
         t.add(logs);
 
         S3Bucket cache = null;
         if (k.hasCache() != null || spec.cache() == CacheMode.S3) {
-            cache = new S3Bucket("CacheBucket").expireObjectsAfterDays(CACHE_EXPIRY_DAYS);
+            cache = new S3Bucket("CacheBucket").expireObjectsAfterDays(CACHE_EXPIRY_DAYS).kmsKeyId(key);
             fleetTags.forEach(cache::tag);
             t.add(cache).onlyIf(k.hasCache());
             S3BucketPolicy tlsOnly = new S3BucketPolicy("CacheBucketPolicy").bucket(Fn.ref(cache)).policy(PolicyDocument.of(
@@ -154,7 +157,7 @@ public final class FleetTemplate {
             t.add(tlsOnly).onlyIf(k.hasCache());
         }
 
-        IamRole role = instanceRole(createSecret, tokenParam, logs, cache, k.hasCache());
+        IamRole role = instanceRole(createSecret, tokenParam, logs, cache, k.hasCache(), spec.security());
         fleetTags.forEach(role::tag);
         t.add(role);
         InstanceProfile profile = t.add(new InstanceProfile("RunnerInstanceProfile").roles(List.of(Fn.ref(role))));
@@ -173,6 +176,7 @@ public final class FleetTemplate {
                 .securityGroupId(Fn.getAtt(sg, "GroupId"))
                 .metadataHopLimit(k.hopLimit())
                 .rootVolume(spec.os().rootDeviceName(), k.volumeSize())
+                .rootVolumeKmsKeyId(key)
                 .userData(userData(spec, k, createSecret, tokenParam, secret, logs, cache));
         lt.instanceTag(new Tag("Name", Fn.sub("${AWS::StackName}-runner")));
         fleetTags.forEach(lt::instanceTag);
@@ -226,6 +230,12 @@ public final class FleetTemplate {
         return t;
     }
 
+    /** What Session Manager needs on the instance (AWS Systems Manager User Guide, "Reference: ec2messages, ssmmessages"). */
+    static final List<String> SESSION_MANAGER_ACTIONS = List.of("ssm:UpdateInstanceInformation",
+            "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel",
+            "ssmmessages:OpenDataChannel", "ec2messages:AcknowledgeMessage", "ec2messages:DeleteMessage", "ec2messages:FailMessage",
+            "ec2messages:GetEndpoint", "ec2messages:GetMessages", "ec2messages:SendReply");
+
     /** ASG name as a Sub template: fixed so the instance role can name it without a circular reference. */
     static String asgName() {
         return "${AWS::StackName}-runners";
@@ -261,22 +271,31 @@ public final class FleetTemplate {
     }
 
     private static IamRole instanceRole(Condition createSecret, Parameter tokenParam, LogGroup logs, S3Bucket cache,
-            Condition hasCache) {
+            Condition hasCache, SecuritySettings security) {
         IamRole role = new IamRole("RunnerRole")
-                .description("vending runner instances: token, cache, logs and own lifecycle only")
+                .description("vending runner instances: token, cache, logs, own lifecycle and Session Manager only")
                 .assumeRolePolicy(PolicyDocument.of(new Statement(null, "Allow", Map.of("Service", "ec2.amazonaws.com"),
                         List.of("sts:AssumeRole"), null, null)))
-                .managedPolicyArn(Fn.sub("arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"));
+                .permissionsBoundary(security.permissionsBoundary());
         List<dev.vending.cfn.CfnProperty> statements = new ArrayList<>();
+        // Session Manager instead of SSH, without AmazonSSMManagedInstanceCore (which also allows
+        // ssm:GetParameter(s) on every parameter of the account). These actions have no resource types
+        // in the Service Authorization Reference, so "*" is the only Resource they take.
+        statements.add(Statement.allow("SessionManager", SESSION_MANAGER_ACTIONS, List.of("*")));
         // Exactly one token store exists: the template's secret, or the user's SSM parameter.
         statements.add(new PolicyDocument.Conditional(createSecret,
                 Statement.allow("ReadRunnerTokenSecret", List.of("secretsmanager:GetSecretValue"), List.of(Fn.ref("RunnerTokenSecret"))),
                 Statement.allow("ReadRunnerTokenParameter", List.of("ssm:GetParameter"), List.of(
                         Fn.sub("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${" + tokenParam.logicalId() + "}")))));
-        statements.add(new PolicyDocument.Conditional(createSecret, null,
-                Statement.allow("DecryptTokenParameter", List.of("kms:Decrypt"),
-                        List.of(Fn.sub("arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/*")))
-                        .withCondition(Map.of("StringEquals", Map.of("kms:ViaService", Fn.sub("ssm.${AWS::Region}.amazonaws.com"))))));
+        // The AWS managed keys (aws/ssm, aws/secretsmanager, aws/s3) let the account's principals use them
+        // through their service by key policy: no kms:Decrypt at all unless the user names a key.
+        if (security.kmsKeyArn() != null) {
+            List<String> kmsActions = cache == null ? List.of("kms:Decrypt") : List.of("kms:Decrypt", "kms:GenerateDataKey");
+            statements.add(Statement.allow("UseFleetKey", kmsActions, List.of(security.kmsKeyArn()))
+                    .withCondition(Map.of("StringEquals", Map.of("kms:ViaService", List.of(
+                            Fn.sub("secretsmanager.${AWS::Region}.amazonaws.com"), Fn.sub("ssm.${AWS::Region}.amazonaws.com"),
+                            Fn.sub("s3.${AWS::Region}.amazonaws.com"))))));
+        }
         statements.add(Statement.allow("OwnLifecycleActions",
                 List.of("autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat"),
                 List.of(Fn.sub("arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/"

@@ -35,10 +35,14 @@ record Knobs(List<?> instanceTypes, Object onDemandBase, Object onDemandPercentA
         Schedule s = spec.schedule();
         return new Knobs(spec.instanceTypes(), p.onDemandBase(), p.onDemandPercentAboveBase(),
                 p.usesSpot() ? "price-capacity-optimized" : null, p.usesSpot() ? Boolean.TRUE : null,
-                spec.runner().executor() == Executor.DOCKER ? 2 : 1, spec.volumeSizeGiB(), null,
+                jobsReachImds(spec) ? 2 : 1, spec.volumeSizeGiB(), null,
                 s == null ? null : new ScheduleValues(s.startCron(), s.stopCron(), s.timeZone(), s.runnersWhenStarted(), null),
                 Map.of(), String.join(",", spec.runnerTags(p.allSpotOnly())),
                 String.join(",", FleetTemplate.tagsForOutput(spec)));
+    }
+
+    private static boolean jobsReachImds(FleetSpec spec) {
+        return spec.runner().executor() == Executor.DOCKER && spec.security().jobsUseInstanceRole();
     }
 
     static Knobs parameters(Template t, FleetSpec spec) {
@@ -106,10 +110,14 @@ record Knobs(List<?> instanceTypes, Object onDemandBase, Object onDemandPercentA
                 Fn.equalTo(Fn.ref("OnDemandBaseCapacity"), "0"))));
         t.add(Parameter.number("VolumeSize").group(gPurchase).label("Root volume (GiB)")
                 .defaultValue(spec.volumeSizeGiB()).minValue(FleetSpec.minVolume(spec.os())).maxValue(16_384));
-        t.add(Parameter.string("CacheEnabled").group(gPurchase).label("Shared S3 cache")
-                .defaultValue(spec.cache() == CacheMode.S3 ? "true" : "false").allowedValues(List.of("true", "false")));
-        Condition hasCache = t.add(new Condition("HasCache", Fn.equalTo(Fn.ref("CacheEnabled"), "true")));
-        placeholders.put("CACHE", "${CacheMode}");
+        // Windows jobs share the runner's account, kept away from the instance role: no S3 cache there
+        Condition hasCache = null;
+        if (linux || spec.security().jobsUseInstanceRole()) {
+            t.add(Parameter.string("CacheEnabled").group(gPurchase).label("Shared S3 cache")
+                    .defaultValue(spec.cache() == CacheMode.S3 ? "true" : "false").allowedValues(List.of("true", "false")));
+            hasCache = t.add(new Condition("HasCache", Fn.equalTo(Fn.ref("CacheEnabled"), "true")));
+            placeholders.put("CACHE", "${CacheMode}");
+        }
 
         Schedule s = spec.schedule();
         String cron = "^$|^[0-9A-Za-z*/,-]+ [0-9A-Za-z*/,-]+ [0-9A-Za-z*/,-]+ [0-9A-Za-z*/,-]+ [0-9A-Za-z*/,-]+$";
@@ -135,7 +143,8 @@ record Knobs(List<?> instanceTypes, Object onDemandBase, Object onDemandPercentA
                 fixedTags, extra));
         Object outputTags = Fn.join("", List.of(Fn.ifThen(allSpot, "computetype-spot,",
                 Fn.ifThen(usesSpot, "computetype-spot,computetype-ondemand,", "computetype-ondemand,")), fixedTags, extra));
-        Object hopLimit = executor == null ? 1 : Fn.ifThen(t.add(new Condition("DockerExecutor",
+        // hop limit 2 lets bridge-network containers reach IMDSv2: only when jobs may use the instance role
+        Object hopLimit = executor == null || !spec.security().jobsUseInstanceRole() ? 1 : Fn.ifThen(t.add(new Condition("DockerExecutor",
                 Fn.equalTo(Fn.ref(executor), "docker"))), 2, 1);
         return new Knobs(types, Fn.ref("OnDemandBaseCapacity"), new dev.vending.cfn.Intrinsic("Fn::Sub",
                 List.of("${Pct}", Map.of("Pct", Fn.ifThen(usesSpot, Fn.sub("${SpotPercent}"), "100")))),

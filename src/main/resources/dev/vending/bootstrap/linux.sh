@@ -56,6 +56,24 @@ for url in "$VENDING_GITLAB_URL" https://gitlab-runner-downloads.s3.amazonaws.co
   fi
 done
 
+# Jobs never reach IMDS, and so never the instance role that reads the runner token (docs/security.md):
+# iptables drops the job user's and Docker containers' traffic to the metadata addresses; the runner
+# waits for those rules, and Docker re-applies its rule at each start (it rebuilds its chains).
+if [ "$VENDING_JOBS_IMDS" = blocked ]; then
+  dnf install -y -q iptables-nft
+  cat >/usr/local/sbin/vending-imds-firewall <<'VENDING_EOF'
+@@INCLUDE:linux-imds-firewall.sh@@
+VENDING_EOF
+  chmod 0700 /usr/local/sbin/vending-imds-firewall
+  d=/etc/systemd/system
+  mkdir -p $d/docker.service.d $d/gitlab-runner.service.d
+  printf '[Service]\nExecStartPost=/usr/local/sbin/vending-imds-firewall docker\n' >$d/docker.service.d/vending-imds.conf
+  printf '[Unit]\nRequires=vending-imds-firewall.service\nAfter=vending-imds-firewall.service\n' >$d/gitlab-runner.service.d/vending-imds.conf
+  # no [Install]: gitlab-runner.service pulls it in (Requires=) at every start, reboots included
+  printf '[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/usr/local/sbin/vending-imds-firewall jobs-user gitlab-runner\n' \
+    >$d/vending-imds-firewall.service
+  systemctl daemon-reload
+fi
 if [ "$VENDING_EXECUTOR" = docker ]; then
   dnf install -y -q docker
   systemctl enable --now docker
@@ -119,6 +137,9 @@ fi
 unset TOKEN
 sed -i "s/^concurrent = .*/concurrent = $VENDING_CONCURRENCY/" /etc/gitlab-runner/config.toml
 grep -q "^concurrent = $VENDING_CONCURRENCY\$" /etc/gitlab-runner/config.toml
+# config.toml holds the runner's token: root only (shell jobs run as gitlab-runner)
+chown root:root /etc/gitlab-runner/config.toml
+chmod 0600 /etc/gitlab-runner/config.toml
 
 # Termination watcher (IMDS only) and unregister-on-poweroff for instances terminated outside the group.
 mkdir -p /etc/vending

@@ -42,7 +42,7 @@ class HostileInputTest {
     /** Options that take a string value, and the ones that take an integer. */
     static final List<String> STRING_OPTIONS = List.of("--name", "--arch", "--os", "--instance-types", "--executor",
             "--runner-tags", "--gitlab-url", "--runner-version", "--docker-image", "--timezone", "--cache", "--format",
-            "--schedule-start", "--schedule-stop", "--drain-timeout");
+            "--schedule-start", "--schedule-stop", "--drain-timeout", "--permissions-boundary", "--kms-key-arn");
     static final List<String> INT_OPTIONS = List.of("--runners", "--min", "--max", "--spot-percent", "--on-demand-base",
             "--concurrency", "--schedule-runners", "--volume-size");
 

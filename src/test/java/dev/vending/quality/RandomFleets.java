@@ -13,6 +13,7 @@ import dev.vending.fleet.FleetSpec;
 import dev.vending.fleet.InstanceCatalog;
 import dev.vending.fleet.OperatingSystem;
 import dev.vending.fleet.Purchase;
+import dev.vending.fleet.SecuritySettings;
 
 /**
  * Random but valid fleet specs from a seeded {@link Random}: every generated builder must build.
@@ -126,9 +127,21 @@ final class RandomFleets {
             }
         }
 
-        CacheMode cache = pick(CacheMode.values());
-        b.cache(cache);
-        d.append(".cache(").append(cache).append(')');
+        boolean jobsUseRole = random.nextInt(5) == 0;
+        String boundary = random.nextInt(3) == 0 ? "arn:aws:iam::" + (100_000_000_000L + random.nextInt(999_999_999))
+                + ":policy/" + word(TAG_FIRST, "abcXYZ09+=,.@_/-", 1 + random.nextInt(40)) : null;
+        String key = random.nextInt(3) == 0 ? "arn:aws:kms:eu-west-1:123456789012:key/" + java.util.UUID.nameUUIDFromBytes(
+                Long.toString(random.nextLong()).getBytes(java.nio.charset.StandardCharsets.UTF_8)) : null;
+        b.security(new SecuritySettings(jobsUseRole, jobsUseRole, boundary, key));
+        d.append(".security(new SecuritySettings(").append(jobsUseRole).append(", ").append(jobsUseRole).append(", ")
+                .append(boundary == null ? "null" : "\"" + boundary + "\"").append(", ").append(key == null ? "null" : "\"" + key + "\"")
+                .append("))");
+        // a Windows S3 cache needs jobs on the instance role; else leave the default (none there)
+        if (os == OperatingSystem.LINUX || jobsUseRole || random.nextBoolean()) {
+            CacheMode cache = os == OperatingSystem.LINUX || jobsUseRole ? pick(CacheMode.values()) : CacheMode.NONE;
+            b.cache(cache);
+            d.append(".cache(").append(cache).append(')');
+        }
 
         if (random.nextInt(3) > 0) {
             List<String> tags = new ArrayList<>();

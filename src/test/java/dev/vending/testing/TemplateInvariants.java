@@ -50,6 +50,15 @@ public final class TemplateInvariants {
         assertFalse(String.valueOf(outputs).contains("RunnerToken"), "outputs must not expose the token");
     }
 
+    /**
+     * Actions the Service Authorization Reference lists with no resource type, so "*" is their only
+     * Resource: Session Manager's (ssm:UpdateInstanceInformation, ssmmessages, ec2messages).
+     */
+    public static final java.util.Set<String> UNSCOPED_ACTIONS = java.util.Set.of("ssm:UpdateInstanceInformation",
+            "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel",
+            "ssmmessages:OpenDataChannel", "ec2messages:AcknowledgeMessage", "ec2messages:DeleteMessage", "ec2messages:FailMessage",
+            "ec2messages:GetEndpoint", "ec2messages:GetMessages", "ec2messages:SendReply");
+
     /** No "*" or "service:*" in any Allow statement (a Deny of s3:* for insecure transport is fine). */
     private static void checkActions(String id, Object node, boolean denyAllowed) {
         if (node instanceof Map<?, ?> m) {
@@ -66,8 +75,10 @@ public final class TemplateInvariants {
                         fail(id + " has unexpected wildcard " + s);
                     }
                 }
-                if (allow && "*".equals(m.get("Resource"))) {
-                    fail(id + " allows an action on every resource");
+                Object resource = m.get("Resource");
+                if (allow && ("*".equals(resource) || resource instanceof List<?> r && r.contains("*"))
+                        && !actions.stream().allMatch(a -> UNSCOPED_ACTIONS.contains(String.valueOf(a)))) {
+                    fail(id + " allows an action on every resource that AWS lets a policy scope: " + actions);
                 }
             }
             m.values().forEach(v -> checkActions(id, v, denyAllowed));

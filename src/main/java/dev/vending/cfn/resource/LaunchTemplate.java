@@ -21,6 +21,7 @@ public final class LaunchTemplate extends Resource {
     private String rootDeviceName;
     private Object rootVolumeSizeGiB;
     private Object userData;
+    private Object rootVolumeKmsKeyId;
     private boolean detailedMonitoring;
     private final List<Tag> instanceTags = new ArrayList<>();
 
@@ -41,6 +42,8 @@ public final class LaunchTemplate extends Resource {
     public LaunchTemplate metadataHopLimit(Object v) { metadataHopLimit = v; return this; }
     public LaunchTemplate rootVolume(String deviceName, Object sizeGiB) { rootDeviceName = deviceName; rootVolumeSizeGiB = sizeGiB; return this; }
     public LaunchTemplate userData(Object v) { userData = v; return this; }
+    /** Root volume key; null for the account's default EBS key. */
+    public LaunchTemplate rootVolumeKmsKeyId(Object v) { rootVolumeKmsKeyId = v; return this; }
     public LaunchTemplate detailedMonitoring(boolean v) { detailedMonitoring = v; return this; }
     /** Tags put on instances and their volumes at launch. */
     public LaunchTemplate instanceTag(Tag v) { instanceTags.add(v); return this; }
@@ -56,6 +59,7 @@ public final class LaunchTemplate extends Resource {
                 .put("VolumeSize", rootVolumeSizeGiB)
                 .put("VolumeType", "gp3")
                 .put("Encrypted", true)
+                .put("KmsKeyId", rootVolumeKmsKeyId)
                 .put("DeleteOnTermination", true);
         List<Object> tagSpecs = new ArrayList<>();
         if (!instanceTags.isEmpty()) {
