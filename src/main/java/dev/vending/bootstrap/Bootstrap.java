@@ -4,13 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-
-import dev.vending.fleet.CacheMode;
-import dev.vending.fleet.FleetSpec;
-import dev.vending.fleet.OperatingSystem;
 
 /**
  * Renders the per-OS bootstrap scripts kept as resources next to this class.
@@ -38,50 +34,21 @@ public final class Bootstrap {
     private Bootstrap() {
     }
 
-    public static RenderedScript render(FleetSpec spec) {
-        return render(spec, Map.of());
-    }
-
     /**
-     * As {@link #render(FleetSpec)}, with some placeholders taken from the deployment instead:
-     * {@code deployTime} maps a placeholder name to Fn::Sub text such as {@code ${Concurrency}}
-     * (the full template's parameters, whose AllowedPattern keeps quotes out).
+     * Renders the script for {@code os}. {@code values} gives every placeholder's generate-time
+     * value (quoted into the header as data); {@code deployTime} replaces some of them with Fn::Sub
+     * text such as {@code ${Concurrency}} (the full template's parameters, whose AllowedPattern
+     * keeps quotes out).
      */
-    public static RenderedScript render(FleetSpec spec, Map<String, String> deployTime) {
-        String ext = spec.os() == OperatingSystem.WINDOWS ? "ps1" : "sh";
-        String base = spec.os() == OperatingSystem.WINDOWS ? "windows" : "linux";
-        Map<String, String> values = new LinkedHashMap<>();
+    public static RenderedScript render(HostOs os, Map<Placeholder, String> values, Map<Placeholder, String> deployTime) {
+        Map<Placeholder, String> filled = new EnumMap<>(Placeholder.class);
         // The header goes through Fn::Sub: a literal "${" must reach the instance as written
         // ("${!" is Sub's escape), so no fleet value can ever become a template reference.
-        values(spec).forEach((k, v) -> values.put(k, v.replace("${", "${!")));
-        deployTime.forEach((k, v) -> {
-            if (values.put(k, v) == null) {
-                throw new IllegalArgumentException("no bootstrap placeholder " + k);
-            }
-        });
-        String header = fill(resource(base + "-header." + ext), values, spec.os());
-        String body = compact(include(resource(base + "." + ext)));
-        return new RenderedScript(spec.os(), header, body);
-    }
-
-    /** Generate-time values, by placeholder name. */
-    static Map<String, String> values(FleetSpec spec) {
-        Map<String, String> v = new LinkedHashMap<>();
-        v.put("FLEET_NAME", spec.name());
-        v.put("EXECUTOR", spec.runner().executor().id());
-        v.put("CONCURRENCY", Integer.toString(spec.runner().concurrency()));
-        v.put("RUNNER_VERSION", spec.runner().version());
-        v.put("ARCH", spec.arch().goName());
-        v.put("USER_TAGS", String.join(",", spec.runner().tags()));
-        // computetype-* is decided on the instance from IMDS; the rest is fixed by the spec
-        v.put("FIXED_TAGS", String.join(",", spec.runnerTags(false).subList(1, 4)));
-        v.put("DOCKER_IMAGE", spec.runner().dockerImage());
-        v.put("DOCKER_PRIVILEGED", Boolean.toString(spec.runner().privileged()));
-        v.put("CACHE", spec.cache() == CacheMode.S3 ? "s3" : "none");
-        v.put("DRAIN_LIMIT", Integer.toString(spec.runner().drainSeconds()));
-        // "blocked": jobs cannot reach the instance metadata service (docs/security.md)
-        v.put("JOBS_IMDS", spec.security().jobsUseInstanceRole() ? "allowed" : "blocked");
-        return v;
+        values.forEach((k, v) -> filled.put(k, v.replace("${", "${!")));
+        filled.putAll(deployTime);
+        String header = fill(resource(os.header()), filled, os);
+        String body = compact(include(resource(os.body())));
+        return new RenderedScript(os, header, body);
     }
 
     /**
@@ -125,17 +92,25 @@ public final class Bootstrap {
         return out.toString();
     }
 
-    static String fill(String text, Map<String, String> values, OperatingSystem os) {
+    static String fill(String text, Map<Placeholder, String> values, HostOs os) {
         return markers(text, token -> {
             if (!isPlaceholderName(token)) {
                 return null;
             }
-            String value = values.get(token);
+            String value = values.get(placeholder(token));
             if (value == null) {
                 throw new IllegalStateException("bootstrap placeholder @@" + token + "@@ has no value");
             }
             return quote(value, os);
         });
+    }
+
+    private static Placeholder placeholder(String token) {
+        try {
+            return Placeholder.valueOf(token);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("bootstrap placeholder @@" + token + "@@ is not a Placeholder");
+        }
     }
 
     private static boolean isPlaceholderName(String token) {
@@ -176,8 +151,8 @@ public final class Bootstrap {
      * Single-quotes a value for bash or PowerShell. Values are validated upstream, but quoting here
      * means no value can ever become code.
      */
-    public static String quote(String value, OperatingSystem os) {
-        if (os == OperatingSystem.WINDOWS) {
+    public static String quote(String value, HostOs os) {
+        if (os == HostOs.WINDOWS) {
             // PowerShell: '' escapes ' inside single quotes; also the typographic quotes it honours
             return "'" + value.replaceAll("['\u2018\u2019\u201A\u201B]", "''") + "'";
         }

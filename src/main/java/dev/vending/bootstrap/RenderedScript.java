@@ -4,14 +4,12 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.vending.fleet.OperatingSystem;
-
 /**
  * A bootstrap script split in two: {@code header}, whose {@code ${Name}} references CloudFormation
  * fills in at deploy time (Fn::Sub with {@link Bootstrap#RUNTIME_VARIABLES}), and {@code body},
  * copied verbatim (so the script's own {@code ${var}} needs no escaping).
  */
-public record RenderedScript(OperatingSystem os, String header, String body) {
+public record RenderedScript(HostOs os, String header, String body) {
     private static final Pattern REF = Pattern.compile("\\$\\{([A-Za-z0-9:]+)}");
 
     /**

@@ -7,7 +7,7 @@ import java.util.Objects;
  * One CloudFormation intrinsic function call, e.g. {@code Fn::Sub} with its argument.
  * Built through {@link Fn}; the writers decide between short form ({@code !Sub}) and long form.
  */
-public record Intrinsic(String longName, Object argument) {
+public record Intrinsic(String longName, Object argument) implements CfnValue {
 
     public Intrinsic {
         Objects.requireNonNull(longName, "longName");

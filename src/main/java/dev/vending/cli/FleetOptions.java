@@ -2,7 +2,6 @@ package dev.vending.cli;
 
 import java.util.List;
 
-import dev.vending.failure.BadInput;
 import dev.vending.fleet.Arch;
 import dev.vending.fleet.CacheMode;
 import dev.vending.fleet.Executor;
@@ -120,18 +119,16 @@ public final class FleetOptions {
 
     /** Builds the validated spec; contradictions and bad values throw with the flag's name. */
     public FleetSpec toSpec() {
-        OperatingSystem operatingSystem = OperatingSystem.parse(os);
         FleetSpec.Builder b = FleetSpec.builder()
                 .name(name)
                 .runners(runners)
                 .min(min)
                 .max(max)
                 .purchase(purchase())
-                .os(operatingSystem)
+                .os(OperatingSystem.parse(os))
                 .instanceTypes(instanceTypes)
                 .allowUnknownInstanceTypes(allowUnknownTypes)
-                .executor(executor != null ? Executor.parse(executor)
-                        : operatingSystem == OperatingSystem.WINDOWS ? Executor.SHELL : Executor.DOCKER)
+                .executor(executor == null ? null : Executor.parse(executor))
                 .concurrency(concurrency)
                 .tags(runnerTags)
                 .gitlabUrl(gitlabUrl)
@@ -153,24 +150,6 @@ public final class FleetOptions {
     }
 
     Purchase purchase() {
-        if (spot && onDemand) {
-            throw new BadInput("--spot", "cannot be combined with --on-demand");
-        }
-        if (spot && (spotPercent != null && spotPercent != 100 || onDemandBase != null && onDemandBase != 0)) {
-            throw new BadInput("--spot", "means all Spot; it cannot be combined with --spot-percent or --on-demand-base (use those alone for a mix)");
-        }
-        if (onDemand && (spotPercent != null && spotPercent != 0)) {
-            throw new BadInput("--on-demand", "means all On-Demand; it cannot be combined with --spot-percent");
-        }
-        if (spot) {
-            return Purchase.allSpot();
-        }
-        if (spotPercent != null || onDemandBase != null) {
-            if (onDemand) {
-                return new Purchase(onDemandBase == null ? 0 : onDemandBase, 0);
-            }
-            return new Purchase(onDemandBase == null ? 0 : onDemandBase, spotPercent == null ? 100 : spotPercent);
-        }
-        return Purchase.allOnDemand();
+        return Purchase.fromFlags(spot, onDemand, spotPercent, onDemandBase);
     }
 }

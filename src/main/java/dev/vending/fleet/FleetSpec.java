@@ -1,6 +1,5 @@
 package dev.vending.fleet;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -26,9 +25,7 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
             throw new BadInput("--name", "invalid fleet name '" + name
                     + "' (1-28 letters, digits and '-', starting with a letter, used in stack and resource names)");
         }
-        if (os == OperatingSystem.WINDOWS && arch == Arch.ARM64) {
-            throw new BadInput("--arch", "arm64 is not available for --os windows (Windows Server runs on x86_64 only)");
-        }
+        requireArchForOs(os, arch);
         if (os == OperatingSystem.WINDOWS && runner.executor() == Executor.DOCKER) {
             throw new BadInput("--executor", "docker is not supported with --os windows; use --executor shell");
         }
@@ -57,6 +54,12 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
         }
     }
 
+    private static void requireArchForOs(OperatingSystem os, Arch arch) {
+        if (os == OperatingSystem.WINDOWS && arch == Arch.ARM64) {
+            throw new BadInput("--arch", "arm64 is not available for --os windows (Windows Server runs on x86_64 only)");
+        }
+    }
+
     public static int minVolume(OperatingSystem os) {
         return os == OperatingSystem.WINDOWS ? 50 : 8;
     }
@@ -65,19 +68,9 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
         return os == OperatingSystem.WINDOWS ? 100 : 40;
     }
 
-    /** Tags every runner of this fleet registers with, in .gitlab-ci.yml order: computed ones, then the user's. */
-    public List<String> runnerTags(boolean spotInstance) {
-        List<String> tags = new ArrayList<>();
-        tags.add(spotInstance ? "computetype-spot" : "computetype-ondemand");
-        tags.add("os-" + os.id());
-        tags.add("arch-" + arch.awsName());
-        tags.add("glexecutor-" + runner.executor().id());
-        for (String t : runner.tags()) {
-            if (!tags.contains(t)) {
-                tags.add(t);
-            }
-        }
-        return tags;
+    /** The tags every runner of this fleet registers with. */
+    public RunnerTags runnerTags() {
+        return RunnerTags.of(this);
     }
 
     public static Builder builder() {
@@ -85,8 +78,9 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
     }
 
     /**
-     * Collects raw option values, fills the documented defaults, checks cross-option rules
-     * (instance types against the catalogue) and builds the spec.
+     * Collects raw option values, fills the documented defaults (those that depend on other
+     * options too: arch and executor by OS, instance types by arch and purchase, volume size by OS,
+     * capacity by runner counts), checks cross-option rules and builds the spec.
      */
     public static final class Builder {
         private String name = DEFAULT_NAME;
@@ -98,7 +92,7 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
         private OperatingSystem os = OperatingSystem.LINUX;
         private List<String> instanceTypes = List.of();
         private boolean allowUnknownTypes;
-        private Executor executor = Executor.DOCKER;
+        private Executor executor;
         private int concurrency = 4;
         private List<String> tags = List.of();
         private String gitlabUrl = RunnerSettings.DEFAULT_GITLAB_URL;
@@ -143,9 +137,7 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
         public FleetSpec build() {
             // Graviton by default on Linux (the cheaper, faster choice); Windows Server is x86_64 only.
             Arch arch = this.arch != null ? this.arch : os == OperatingSystem.WINDOWS ? Arch.X86_64 : Arch.ARM64;
-            if (os == OperatingSystem.WINDOWS && arch == Arch.ARM64) {
-                throw new BadInput("--arch", "arm64 is not available for --os windows (Windows Server runs on x86_64 only)");
-            }
+            requireArchForOs(os, arch);
             if (purchase.onDemandBase() > 0 && purchase.onDemandBase() > Math.max(runners, max == null ? runners : max)) {
                 throw new BadInput("--on-demand-base", purchase.onDemandBase() + " is more than the fleet's "
                         + Math.max(runners, max == null ? runners : max) + " instances");
@@ -165,6 +157,9 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
                 // accepted but only meaningful with a schedule; still validated so typos are caught
                 new Schedule("0 0 * * *", "0 1 * * *", timeZone, 1);
             }
+            // docker on Linux; Windows runners use the shell executor (docker is refused there)
+            Executor executor = this.executor != null ? this.executor
+                    : os == OperatingSystem.WINDOWS ? Executor.SHELL : Executor.DOCKER;
             int peak = schedule == null ? runners : Math.max(runners, schedule.runnersWhenStarted());
             Capacity capacity = Capacity.fromDefaults(runners, min, max, peak);
             List<String> types = instanceTypes.isEmpty() ? InstanceCatalog.defaults(arch, purchase.usesSpot()) : instanceTypes;

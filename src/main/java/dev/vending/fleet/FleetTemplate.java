@@ -14,16 +14,16 @@ import dev.vending.cfn.Output;
 import dev.vending.cfn.Parameter;
 import dev.vending.cfn.Rule;
 import dev.vending.cfn.Template;
-import dev.vending.cfn.resource.AutoScalingGroup;
 import dev.vending.cfn.resource.AutoScalingGroup.InstancesDistribution;
 import dev.vending.cfn.resource.AutoScalingGroup.LifecycleHookSpecification;
 import dev.vending.cfn.resource.AutoScalingGroup.MixedInstancesPolicy;
+import dev.vending.cfn.resource.AutoScalingGroup;
 import dev.vending.cfn.resource.IamRole;
 import dev.vending.cfn.resource.InstanceProfile;
 import dev.vending.cfn.resource.LaunchTemplate;
 import dev.vending.cfn.resource.LogGroup;
-import dev.vending.cfn.resource.PolicyDocument;
 import dev.vending.cfn.resource.PolicyDocument.Statement;
+import dev.vending.cfn.resource.PolicyDocument;
 import dev.vending.cfn.resource.S3Bucket;
 import dev.vending.cfn.resource.S3BucketPolicy;
 import dev.vending.cfn.resource.ScheduledAction;
@@ -118,7 +118,7 @@ public final class FleetTemplate {
                         + "Point it at your own parameter to pin an image.")
                 .defaultValue(spec.os().amiParameter(spec.arch())));
 
-        Knobs k = allParameters ? Knobs.parameters(t, spec) : Knobs.fixed(spec);
+        FleetValues k = allParameters ? FleetValues.parameters(t, spec) : FleetValues.fixed(spec);
 
         Condition createSecret = t.add(new Condition("CreateTokenSecret",
                 Fn.equalTo(Fn.ref(tokenParam), "")));
@@ -213,7 +213,7 @@ public final class FleetTemplate {
         t.add(asg);
 
         if (k.schedule() != null) {
-            Knobs.ScheduleValues s = k.schedule();
+            FleetValues.ScheduleValues s = k.schedule();
             t.add(new ScheduledAction("ScheduledStart").autoScalingGroupName(Fn.ref(asg))
                     .desiredCapacity(s.runners()).recurrence(s.start()).timeZone(s.timeZone())).onlyIf(s.condition());
             t.add(new ScheduledAction("ScheduledStop").autoScalingGroupName(Fn.ref(asg))
@@ -239,21 +239,6 @@ public final class FleetTemplate {
     /** ASG name as a Sub template: fixed so the instance role can name it without a circular reference. */
     static String asgName() {
         return "${AWS::StackName}-runners";
-    }
-
-    static List<String> tagsForOutput(FleetSpec spec) {
-        List<String> tags = new ArrayList<>();
-        if (spec.purchase().usesSpot()) {
-            tags.addAll(spec.runnerTags(true));
-        }
-        if (!spec.purchase().allSpotOnly()) {
-            for (String tag : spec.runnerTags(false)) {
-                if (!tags.contains(tag)) {
-                    tags.add(tag);
-                }
-            }
-        }
-        return tags;
     }
 
     private static String fullDescription(FleetSpec spec) {
@@ -316,9 +301,9 @@ public final class FleetTemplate {
         return role;
     }
 
-    private static Intrinsic userData(FleetSpec spec, Knobs k, Condition createSecret, Parameter tokenParam, Secret secret,
+    private static Intrinsic userData(FleetSpec spec, FleetValues k, Condition createSecret, Parameter tokenParam, Secret secret,
             LogGroup logs, S3Bucket cache) {
-        RenderedScript script = Bootstrap.render(spec, k.bootstrapPlaceholders());
+        RenderedScript script = BootstrapValues.render(spec, k.bootstrapPlaceholders());
         Map<String, Object> vars = new LinkedHashMap<>();
         vars.put("GitLabUrl", Fn.ref(P_GITLAB_URL));
         vars.put("TokenSource", Fn.ifThen(createSecret, Fn.sub("secretsmanager:${" + secret.logicalId() + "}"),

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.vending.fleet.BootstrapValues;
 import dev.vending.fleet.FleetSpec;
 import dev.vending.fleet.OperatingSystem;
 
@@ -28,7 +29,7 @@ class BootstrapRenderTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("shapes")
     void rendersCompleteScriptsWithoutSecretsUnderTheUserDataLimit(FleetSpec spec) {
-        RenderedScript script = Bootstrap.render(spec);
+        RenderedScript script = BootstrapValues.render(spec);
         String resolved = script.resolve(Scripts.runtime(spec));
         String what = Scripts.describe(spec);
 
@@ -40,15 +41,15 @@ class BootstrapRenderTest {
         assertFalse(Pattern.compile("GR1348941[A-Za-z0-9_-]+").matcher(resolved).find(), what + ": a registration token in user data");
         assertTrue(resolved.contains(Scripts.TOKEN_PARAMETER), what + ": token source missing");
         // Generate-time values landed, quoted.
-        String q = Bootstrap.quote("team-platform,build.large,k8s:deploy", spec.os());
+        String q = Bootstrap.quote("team-platform,build.large,k8s:deploy", BootstrapValues.hostOs(spec.os()));
         assertTrue(resolved.contains(q), what + ": user tags missing");
-        assertTrue(resolved.contains(Bootstrap.quote("17.5.2", spec.os())), what + ": runner version missing");
+        assertTrue(resolved.contains(Bootstrap.quote("17.5.2", BootstrapValues.hostOs(spec.os()))), what + ": runner version missing");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("shapes")
     void headerReferencesOnlyTheDocumentedRuntimeVariables(FleetSpec spec) {
-        RenderedScript script = Bootstrap.render(spec);
+        RenderedScript script = BootstrapValues.render(spec);
         Set<String> refs = new HashSet<>();
         Matcher m = REF.matcher(script.header());
         while (m.find()) {
@@ -67,7 +68,7 @@ class BootstrapRenderTest {
             if (spec.os() != OperatingSystem.WINDOWS) {
                 continue;
             }
-            String s = Bootstrap.render(spec).resolve(Scripts.runtime(spec));
+            String s = BootstrapValues.render(spec).resolve(Scripts.runtime(spec));
             assertTrue(s.startsWith("<powershell>\n"), "opening tag first, before any assignment");
             assertTrue(s.stripTrailing().endsWith("</powershell>"), "closing tag last");
             assertEquals(1, s.split("<powershell>", -1).length - 1);
@@ -80,7 +81,7 @@ class BootstrapRenderTest {
     @Test
     void linuxEmbedsTheWatcherAndShutdownScriptsVerbatim() {
         FleetSpec spec = Scripts.allShapes().get(0);
-        String body = Bootstrap.render(spec).body();
+        String body = BootstrapValues.render(spec).body();
         assertTrue(body.contains("<<'VENDING_EOF'\n" + Bootstrap.compact(Bootstrap.resource("linux-watcher.sh")) + "VENDING_EOF\n"));
         assertTrue(body.contains("<<'VENDING_EOF'\n" + Bootstrap.compact(Bootstrap.resource("linux-unregister-on-shutdown.sh"))
                 + "VENDING_EOF\n"));
@@ -90,7 +91,7 @@ class BootstrapRenderTest {
 
     @Test
     void quotingKeepsHostileValuesData() {
-        assertEquals("'a'\"'\"'b'", Bootstrap.quote("a'b", OperatingSystem.LINUX));
-        assertEquals("'a''b'''", Bootstrap.quote("a'b\u2019", OperatingSystem.WINDOWS));
+        assertEquals("'a'\"'\"'b'", Bootstrap.quote("a'b", HostOs.LINUX));
+        assertEquals("'a''b'''", Bootstrap.quote("a'b\u2019", HostOs.WINDOWS));
     }
 }

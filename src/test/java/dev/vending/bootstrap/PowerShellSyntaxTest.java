@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.vending.fleet.BootstrapValues;
 import dev.vending.fleet.FleetSpec;
 import dev.vending.fleet.OperatingSystem;
 
@@ -48,8 +49,8 @@ class PowerShellSyntaxTest {
             if (spec.os() != OperatingSystem.WINDOWS) {
                 continue;
             }
-            for (Map<String, String> deployTime : List.of(Map.<String, String>of(), Map.of("CONCURRENCY", "${Concurrency}"))) {
-                RenderedScript script = Bootstrap.render(spec, deployTime);
+            for (Map<Placeholder, String> deployTime : List.of(Map.<Placeholder, String>of(), Map.of(Placeholder.CONCURRENCY, "${Concurrency}"))) {
+                RenderedScript script = BootstrapValues.render(spec, deployTime);
                 Map<String, String> runtime = new java.util.LinkedHashMap<>(Scripts.runtime(spec));
                 runtime.put("Concurrency", "8");
                 String text = script.resolve(runtime);

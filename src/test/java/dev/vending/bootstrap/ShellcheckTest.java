@@ -19,6 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.vending.fleet.BootstrapValues;
 import dev.vending.fleet.FleetSpec;
 import dev.vending.fleet.OperatingSystem;
 
@@ -47,7 +48,7 @@ class ShellcheckTest {
         List<Arguments> all = new ArrayList<>();
         for (FleetSpec spec : Scripts.allShapes()) {
             if (spec.os() == OperatingSystem.LINUX) {
-                all.add(Arguments.of("user data " + Scripts.describe(spec), Bootstrap.render(spec).resolve(Scripts.runtime(spec))));
+                all.add(Arguments.of("user data " + Scripts.describe(spec), BootstrapValues.render(spec).resolve(Scripts.runtime(spec))));
             }
         }
         all.add(Arguments.of("linux-watcher.sh", Bootstrap.resource("linux-watcher.sh")));

@@ -68,16 +68,36 @@ class FleetSpecTest {
 
     @Test
     void windowsDefaultsToX86ShellLargerDisk() {
-        FleetSpec s = FleetSpec.builder().os(OperatingSystem.WINDOWS).executor(Executor.SHELL).build();
+        FleetSpec s = FleetSpec.builder().os(OperatingSystem.WINDOWS).build();
         assertEquals(Arch.X86_64, s.arch());
+        assertEquals(Executor.SHELL, s.runner().executor());
         assertEquals(100, s.volumeSizeGiB());
+        FleetSpec linux = FleetSpec.builder().build();
+        assertEquals(Arch.ARM64, linux.arch());
+        assertEquals(Executor.DOCKER, linux.runner().executor());
+        assertEquals(40, linux.volumeSizeGiB());
+    }
+
+    @Test
+    void purchaseFlagsGiveOneSplit() {
+        assertEquals(Purchase.allOnDemand(), Purchase.fromFlags(false, false, null, null));
+        assertEquals(Purchase.allOnDemand(), Purchase.fromFlags(false, true, null, null));
+        assertEquals(Purchase.allSpot(), Purchase.fromFlags(true, false, null, null));
+        assertEquals(Purchase.allSpot(), Purchase.fromFlags(true, false, 100, 0));
+        assertEquals(new Purchase(0, 70), Purchase.fromFlags(false, false, 70, null));
+        assertEquals(new Purchase(2, 100), Purchase.fromFlags(false, false, null, 2));
+        assertEquals(new Purchase(2, 0), Purchase.fromFlags(false, true, null, 2));
+        assertEquals("--spot", optionOf(() -> Purchase.fromFlags(true, true, null, null)));
+        assertEquals("--spot", optionOf(() -> Purchase.fromFlags(true, false, 50, null)));
+        assertEquals("--spot", optionOf(() -> Purchase.fromFlags(true, false, null, 1)));
+        assertEquals("--on-demand", optionOf(() -> Purchase.fromFlags(false, true, 50, null)));
     }
 
     @Test
     void runnerTagsStartWithComputedOnesThenTheUsers() {
         FleetSpec s = FleetSpec.builder().tags(List.of("big", "os-linux", "big")).build();
-        assertEquals(List.of("computetype-spot", "os-linux", "arch-arm64", "glexecutor-docker", "big"), s.runnerTags(true));
-        assertEquals("computetype-ondemand", s.runnerTags(false).get(0));
+        assertEquals(List.of("computetype-spot", "os-linux", "arch-arm64", "glexecutor-docker", "big"), s.runnerTags().onInstance(true));
+        assertEquals("computetype-ondemand", s.runnerTags().onInstance(false).get(0));
     }
 
     @Test
@@ -112,7 +132,7 @@ class FleetSpecTest {
         assertEquals("--max", optionOf(() -> FleetSpec.builder().runners(3).max(3).build()));
         assertEquals("--max", optionOf(() -> FleetSpec.builder().max(Capacity.MAX_LIMIT + 1).build()));
         assertEquals("--arch", optionOf(() -> FleetSpec.builder().os(OperatingSystem.WINDOWS).arch(Arch.ARM64).build()));
-        assertEquals("--executor", optionOf(() -> FleetSpec.builder().os(OperatingSystem.WINDOWS).build()));
+        assertEquals("--executor", optionOf(() -> FleetSpec.builder().os(OperatingSystem.WINDOWS).executor(Executor.DOCKER).build()));
         assertEquals("--instance-types", optionOf(() -> FleetSpec.builder().arch(Arch.ARM64).instanceTypes(List.of("m5.large")).build()));
         assertEquals("--instance-types", optionOf(() -> FleetSpec.builder().instanceTypes(List.of("z9.huge")).build()));
         assertEquals("--instance-types", optionOf(() -> FleetSpec.builder().instanceTypes(List.of("not a type")).build()));

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.vending.bootstrap.Bootstrap;
+import dev.vending.bootstrap.HostOs;
 import dev.vending.bootstrap.RenderedScript;
+import dev.vending.fleet.BootstrapValues;
 import dev.vending.fleet.CacheMode;
 import dev.vending.fleet.FleetSpec;
 import dev.vending.fleet.OperatingSystem;
@@ -68,12 +70,12 @@ class InjectionProofTest {
         }
         for (RandomFleets.Draw d : draws) {
             FleetSpec spec = d.spec();
-            RenderedScript script = Bootstrap.render(spec);
+            RenderedScript script = BootstrapValues.render(spec);
             Map<String, String> runtime = runtime(spec);
-            String header = new RenderedScript(spec.os(), script.header(), "").resolve(runtime);
+            String header = new RenderedScript(BootstrapValues.hostOs(spec.os()), script.header(), "").resolve(runtime);
             List<String> expected = List.of(spec.name(), spec.runner().executor().id(), Integer.toString(spec.runner().concurrency()),
                     spec.runner().version(), spec.arch().goName(), String.join(",", spec.runner().tags()),
-                    String.join(",", spec.runnerTags(false).subList(1, 4)), spec.runner().dockerImage(),
+                    String.join(",", spec.runnerTags().fixed()), spec.runner().dockerImage(),
                     Boolean.toString(spec.runner().privileged()), spec.cache() == CacheMode.S3 ? "s3" : "none",
                     Integer.toString(dev.vending.fleet.RunnerSettings.DEFAULT_DRAIN_SECONDS),
                     spec.security().jobsUseInstanceRole() ? "allowed" : "blocked", runtime.get("GitLabUrl"), runtime.get("TokenSource"),
@@ -97,8 +99,8 @@ class InjectionProofTest {
                 // every generate-time value (HostileInputTest refuses ${...} for every option).
                 continue;
             }
-            String filled = m.reset().replaceAll(Matcher.quoteReplacement(Bootstrap.quote(hostile, OperatingSystem.LINUX)));
-            String header = new RenderedScript(OperatingSystem.LINUX, filled, "").resolve(runtime(FleetSpec.builder().build()));
+            String filled = m.reset().replaceAll(Matcher.quoteReplacement(Bootstrap.quote(hostile, HostOs.LINUX)));
+            String header = new RenderedScript(HostOs.LINUX, filled, "").resolve(runtime(FleetSpec.builder().build()));
             List<String> values = evaluate(header);
             for (int i = 0; i < 11; i++) {
                 assertEquals(hostile, values.get(i), VARIABLES.get(i) + " for " + HostileInputTest.printable(hostile));
@@ -111,7 +113,7 @@ class InjectionProofTest {
     void bashQuoteRoundTripsThroughPrintf() throws Exception {
         StringBuilder script = new StringBuilder();
         for (String hostile : HOSTILE) {
-            script.append("printf '%s\\0' ").append(Bootstrap.quote(hostile, OperatingSystem.LINUX)).append('\n');
+            script.append("printf '%s\\0' ").append(Bootstrap.quote(hostile, HostOs.LINUX)).append('\n');
         }
         assertEquals(HOSTILE, bash(script.toString()));
         assertNoSideEffect();
@@ -120,9 +122,9 @@ class InjectionProofTest {
     /** pwsh is not installed here, so the quoting is checked against PowerShell's single-quoted string rule. */
     @Test
     void powerShellQuoteFollowsTheSingleQuotedStringRule() {
-        assertEquals("'a''b'", Bootstrap.quote("a'b", OperatingSystem.WINDOWS));
+        assertEquals("'a''b'", Bootstrap.quote("a'b", HostOs.WINDOWS));
         for (String hostile : HOSTILE) {
-            String quoted = Bootstrap.quote(hostile, OperatingSystem.WINDOWS);
+            String quoted = Bootstrap.quote(hostile, HostOs.WINDOWS);
             String parsed = parsePowerShellSingleQuoted(quoted);
             assertNotNull(parsed, "the string must end exactly at the last character: " + HostileInputTest.printable(quoted));
             // PowerShell treats U+2018, U+2019, U+201A and U+201B as single quotes too; quote() turns each
@@ -130,7 +132,7 @@ class InjectionProofTest {
             assertEquals(hostile.replaceAll("[\u2018\u2019\u201A\u201B]", "'"), parsed, HostileInputTest.printable(hostile));
         }
         for (char q : new char[] {'\u2018', '\u2019', '\u201A', '\u201B'}) {
-            assertEquals("'x''; Remove-Item C:\\ #'", Bootstrap.quote("x" + q + "; Remove-Item C:\\ #", OperatingSystem.WINDOWS));
+            assertEquals("'x''; Remove-Item C:\\ #'", Bootstrap.quote("x" + q + "; Remove-Item C:\\ #", HostOs.WINDOWS));
         }
     }
 

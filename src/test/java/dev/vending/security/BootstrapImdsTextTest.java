@@ -66,6 +66,6 @@ class BootstrapImdsTextTest {
         }
         runtime.put("AWS::Region", "eu-west-1");
         runtime.put("AWS::StackName", "runners");
-        return Bootstrap.render(spec).resolve(runtime);
+        return dev.vending.fleet.BootstrapValues.render(spec).resolve(runtime);
     }
 }

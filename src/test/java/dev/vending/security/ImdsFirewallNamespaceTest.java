@@ -192,7 +192,7 @@ class ImdsFirewallNamespaceTest {
         }
         runtime.put("AWS::Region", "eu-west-1");
         runtime.put("AWS::StackName", "runners");
-        return Bootstrap.render(spec).resolve(runtime);
+        return dev.vending.fleet.BootstrapValues.render(spec).resolve(runtime);
     }
 
     /** The file a rendered script writes with {@code cat >PATH <<'VENDING_EOF'}. */

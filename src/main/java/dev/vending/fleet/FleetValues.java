@@ -1,89 +1,98 @@
 package dev.vending.fleet;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.vending.bootstrap.Placeholder;
+import dev.vending.cfn.CfnValue;
 import dev.vending.cfn.Condition;
 import dev.vending.cfn.Fn;
+import dev.vending.cfn.Intrinsic;
 import dev.vending.cfn.Parameter;
 import dev.vending.cfn.Template;
 import dev.vending.cfn.resource.AutoScalingGroup.MixedInstancesPolicy.OptionalType;
 
 /**
- * The fleet options that either are fixed by the spec (a generated template) or become template
- * parameters and conditions (the full template, {@code generate --all-parameters}).
- * {@link FleetTemplate} reads every such option through here, so both shapes share one builder.
+ * Each fleet option's value in the template: either fixed by the spec (a generated template,
+ * {@link #fixed}) or a template parameter or condition (the full template, {@code generate
+ * --all-parameters}, {@link #parameters}). {@link FleetTemplate} reads every such option through
+ * here, so both shapes share one builder.
  *
- * @param hasCache  null when the cache is decided by the spec; else the condition of the cache resources
+ * @param instanceTypes     instance type names, or {@link OptionalType}s of the full template
+ * @param spotStrategy      null to leave the property out
  * @param capacityRebalance null to leave the property out
- * @param schedule  null when the fleet has no schedule
+ * @param hasCache          null when the cache is decided by the spec; else the condition of the cache resources
+ * @param schedule          null when the fleet has no schedule
+ * @param bootstrapPlaceholders placeholders taken from template parameters instead (Fn::Sub text), none when fixed
  */
-record Knobs(List<?> instanceTypes, Object onDemandBase, Object onDemandPercentAboveBase, String spotStrategy,
-        Object capacityRebalance, Object hopLimit, Object volumeSize, Condition hasCache, ScheduleValues schedule,
-        Map<String, String> bootstrapPlaceholders, Object runnerTags, Object outputTags) {
+record FleetValues(List<?> instanceTypes, CfnValue onDemandBase, CfnValue onDemandPercentAboveBase, String spotStrategy,
+        CfnValue capacityRebalance, CfnValue hopLimit, CfnValue volumeSize, Condition hasCache, ScheduleValues schedule,
+        Map<Placeholder, String> bootstrapPlaceholders, CfnValue runnerTags, CfnValue outputTags) {
 
     /** Scheduled start/stop values; {@code condition} null when always present. */
-    record ScheduleValues(Object start, Object stop, Object timeZone, Object runners, Condition condition) {
+    record ScheduleValues(CfnValue start, CfnValue stop, CfnValue timeZone, CfnValue runners, Condition condition) {
     }
 
     static final int OPTIONAL_TYPE_SLOTS = 5;
 
-    static Knobs fixed(FleetSpec spec) {
+    static FleetValues fixed(FleetSpec spec) {
         Purchase p = spec.purchase();
         Schedule s = spec.schedule();
-        return new Knobs(spec.instanceTypes(), p.onDemandBase(), p.onDemandPercentAboveBase(),
-                p.usesSpot() ? "price-capacity-optimized" : null, p.usesSpot() ? Boolean.TRUE : null,
-                jobsReachImds(spec) ? 2 : 1, spec.volumeSizeGiB(), null,
-                s == null ? null : new ScheduleValues(s.startCron(), s.stopCron(), s.timeZone(), s.runnersWhenStarted(), null),
-                Map.of(), String.join(",", spec.runnerTags(p.allSpotOnly())),
-                String.join(",", FleetTemplate.tagsForOutput(spec)));
+        return new FleetValues(spec.instanceTypes(), CfnValue.of(p.onDemandBase()), CfnValue.of(p.onDemandPercentAboveBase()),
+                p.usesSpot() ? "price-capacity-optimized" : null, p.usesSpot() ? CfnValue.of(true) : null,
+                CfnValue.of(jobsReachImds(spec) ? 2 : 1), CfnValue.of(spec.volumeSizeGiB()), null,
+                s == null ? null : new ScheduleValues(CfnValue.of(s.startCron()), CfnValue.of(s.stopCron()),
+                        CfnValue.of(s.timeZone()), CfnValue.of(s.runnersWhenStarted()), null),
+                Map.of(), CfnValue.of(String.join(",", spec.runnerTags().onInstance(p.allSpotOnly()))),
+                CfnValue.of(String.join(",", spec.runnerTags().anyInstance(p))));
     }
 
+    /** Hop limit 2 lets bridge-network containers reach IMDSv2: only when jobs may use the instance role. */
     private static boolean jobsReachImds(FleetSpec spec) {
         return spec.runner().executor() == Executor.DOCKER && spec.security().jobsUseInstanceRole();
     }
 
-    static Knobs parameters(Template t, FleetSpec spec) {
+    static FleetValues parameters(Template t, FleetSpec spec) {
         boolean linux = spec.os() == OperatingSystem.LINUX;
         String gRunner = "Runner";
         String gPurchase = "Instances and purchase options";
         String gSchedule = "Schedule (leave start empty for always on)";
-        Map<String, String> placeholders = new LinkedHashMap<>();
+        Map<Placeholder, String> placeholders = new EnumMap<>(Placeholder.class);
 
         Parameter executor = null;
         if (linux) {
             executor = t.add(Parameter.string("Executor").group(gRunner).label("Executor")
                     .description("GitLab Runner executor").defaultValue(spec.runner().executor().id())
                     .allowedValues(List.of("docker", "shell")));
-            placeholders.put("EXECUTOR", "${Executor}");
+            placeholders.put(Placeholder.EXECUTOR, "${Executor}");
         }
         t.add(Parameter.number("Concurrency").group(gRunner).label("Jobs per instance")
                 .description("Jobs each instance runs at once").defaultValue(spec.runner().concurrency())
                 .minValue(1).maxValue(RunnerSettings.MAX_CONCURRENCY));
-        placeholders.put("CONCURRENCY", "${Concurrency}");
+        placeholders.put(Placeholder.CONCURRENCY, "${Concurrency}");
         Parameter userTags = t.add(Parameter.string("RunnerTags").group(gRunner).label("Extra runner tags")
                 .description("Comma-separated extra runner tags (legacy registration tokens; glrt- runners take tags from GitLab)")
                 .defaultValue(String.join(",", spec.runner().tags()))
                 .allowedPattern("^$|^[A-Za-z0-9][A-Za-z0-9_.:-]{0,62}(,[A-Za-z0-9][A-Za-z0-9_.:-]{0,62})*$"));
-        placeholders.put("USER_TAGS", "${RunnerTags}");
+        placeholders.put(Placeholder.USER_TAGS, "${RunnerTags}");
         t.add(Parameter.string("RunnerVersion").group(gRunner).label("GitLab Runner version")
                 .description("latest, or an exact version such as 17.5.2").defaultValue(spec.runner().version())
                 .allowedPattern("^(latest|[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3})$"));
-        placeholders.put("RUNNER_VERSION", "${RunnerVersion}");
+        placeholders.put(Placeholder.RUNNER_VERSION, "${RunnerVersion}");
         t.add(Parameter.number("DrainTimeout").group(gRunner).label("Drain timeout (seconds)")
                 .description("Longest a terminating runner waits for running jobs before it unregisters")
                 .defaultValue(spec.runner().drainSeconds()).minValue(60).maxValue(RunnerSettings.MAX_DRAIN_SECONDS));
-        placeholders.put("DRAIN_LIMIT", "${DrainTimeout}");
+        placeholders.put(Placeholder.DRAIN_LIMIT, "${DrainTimeout}");
         if (linux) {
             t.add(Parameter.string("DockerImage").group(gRunner).label("Default job image (docker)")
                     .defaultValue(spec.runner().dockerImage()).allowedPattern("^[a-z0-9][a-z0-9._/:@-]{0,254}$"));
-            placeholders.put("DOCKER_IMAGE", "${DockerImage}");
+            placeholders.put(Placeholder.DOCKER_IMAGE, "${DockerImage}");
             t.add(Parameter.string("DockerPrivileged").group(gRunner).label("Privileged job containers (docker-in-docker)")
                     .defaultValue(Boolean.toString(spec.runner().privileged())).allowedValues(List.of("false", "true")));
-            placeholders.put("DOCKER_PRIVILEGED", "${DockerPrivileged}");
-            placeholders.put("FIXED_TAGS", "os-" + spec.os().id() + ",arch-" + spec.arch().awsName() + ",glexecutor-${Executor}");
+            placeholders.put(Placeholder.DOCKER_PRIVILEGED, "${DockerPrivileged}");
+            placeholders.put(Placeholder.FIXED_TAGS, String.join(",", RunnerTags.fixed(spec.os(), spec.arch(), "${Executor}")));
         }
 
         List<Object> types = new ArrayList<>();
@@ -116,7 +125,7 @@ record Knobs(List<?> instanceTypes, Object onDemandBase, Object onDemandPercentA
             t.add(Parameter.string("CacheEnabled").group(gPurchase).label("Shared S3 cache")
                     .defaultValue(spec.cache() == CacheMode.S3 ? "true" : "false").allowedValues(List.of("true", "false")));
             hasCache = t.add(new Condition("HasCache", Fn.equalTo(Fn.ref("CacheEnabled"), "true")));
-            placeholders.put("CACHE", "${CacheMode}");
+            placeholders.put(Placeholder.CACHE, "${CacheMode}");
         }
 
         Schedule s = spec.schedule();
@@ -134,19 +143,18 @@ record Knobs(List<?> instanceTypes, Object onDemandBase, Object onDemandPercentA
         Condition hasSchedule = t.add(new Condition("HasSchedule", Fn.and(Fn.not(Fn.equalTo(Fn.ref("ScheduleStart"), "")),
                 Fn.not(Fn.equalTo(Fn.ref("ScheduleStop"), "")))));
 
-        String fixed = "os-" + spec.os().id() + ",arch-" + spec.arch().awsName() + ",glexecutor-"
-                + (executor == null ? spec.runner().executor().id() : "${Executor}");
+        String fixed = String.join(",", RunnerTags.fixed(spec.os(), spec.arch(),
+                executor == null ? spec.runner().executor().id() : "${Executor}"));
         Object fixedTags = fixed.contains("${") ? Fn.sub(fixed) : fixed;
-        Object extra = Fn.ifThen(t.add(new Condition("HasRunnerTags", Fn.not(Fn.equalTo(Fn.ref(userTags), "")))),
+        Intrinsic extra = Fn.ifThen(t.add(new Condition("HasRunnerTags", Fn.not(Fn.equalTo(Fn.ref(userTags), "")))),
                 Fn.sub(",${RunnerTags}"), "");
-        Object instanceTags = Fn.join("", List.of(Fn.ifThen(allSpot, "computetype-spot,", "computetype-ondemand,"),
+        Intrinsic instanceTags = Fn.join("", List.of(Fn.ifThen(allSpot, RunnerTags.SPOT + ",", RunnerTags.ON_DEMAND + ","),
                 fixedTags, extra));
-        Object outputTags = Fn.join("", List.of(Fn.ifThen(allSpot, "computetype-spot,",
-                Fn.ifThen(usesSpot, "computetype-spot,computetype-ondemand,", "computetype-ondemand,")), fixedTags, extra));
-        // hop limit 2 lets bridge-network containers reach IMDSv2: only when jobs may use the instance role
-        Object hopLimit = executor == null || !spec.security().jobsUseInstanceRole() ? 1 : Fn.ifThen(t.add(new Condition("DockerExecutor",
+        Intrinsic outputTags = Fn.join("", List.of(Fn.ifThen(allSpot, RunnerTags.SPOT + ",",
+                Fn.ifThen(usesSpot, RunnerTags.SPOT + "," + RunnerTags.ON_DEMAND + ",", RunnerTags.ON_DEMAND + ",")), fixedTags, extra));
+        CfnValue hopLimit = executor == null || !spec.security().jobsUseInstanceRole() ? CfnValue.of(1) : Fn.ifThen(t.add(new Condition("DockerExecutor",
                 Fn.equalTo(Fn.ref(executor), "docker"))), 2, 1);
-        return new Knobs(types, Fn.ref("OnDemandBaseCapacity"), new dev.vending.cfn.Intrinsic("Fn::Sub",
+        return new FleetValues(types, Fn.ref("OnDemandBaseCapacity"), new Intrinsic("Fn::Sub",
                 List.of("${Pct}", Map.of("Pct", Fn.ifThen(usesSpot, Fn.sub("${SpotPercent}"), "100")))),
                 "price-capacity-optimized", Fn.ifThen(usesSpot, true, false), hopLimit, Fn.ref("VolumeSize"), hasCache,
                 new ScheduleValues(Fn.ref("ScheduleStart"), Fn.ref("ScheduleStop"), Fn.ref("ScheduleTimeZone"),
