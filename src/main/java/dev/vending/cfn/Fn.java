@@ -1,6 +1,5 @@
 package dev.vending.cfn;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -10,10 +9,7 @@ public final class Fn {
     }
 
     public static final Intrinsic NO_VALUE = ref("AWS::NoValue");
-    public static final Intrinsic REGION = ref("AWS::Region");
-    public static final Intrinsic ACCOUNT_ID = ref("AWS::AccountId");
     public static final Intrinsic STACK_NAME = ref("AWS::StackName");
-    public static final Intrinsic PARTITION = ref("AWS::Partition");
 
     public static Intrinsic ref(String logicalId) {
         return new Intrinsic("Ref", logicalId);
@@ -43,22 +39,6 @@ public final class Fn {
         return new Intrinsic("Fn::Join", List.of(delimiter, List.copyOf(values)));
     }
 
-    public static Intrinsic join(String delimiter, Object values) {
-        return new Intrinsic("Fn::Join", List.of(delimiter, values));
-    }
-
-    public static Intrinsic select(int index, Object list) {
-        return new Intrinsic("Fn::Select", List.of(index, list));
-    }
-
-    public static Intrinsic split(String delimiter, Object value) {
-        return new Intrinsic("Fn::Split", List.of(delimiter, value));
-    }
-
-    public static Intrinsic getAZs() {
-        return new Intrinsic("Fn::GetAZs", "");
-    }
-
     public static Intrinsic ifThen(Condition condition, Object whenTrue, Object whenFalse) {
         return new Intrinsic("Fn::If", List.of(condition.logicalId(), whenTrue, whenFalse));
     }
@@ -75,16 +55,4 @@ public final class Fn {
         return new Intrinsic("Fn::And", List.copyOf(Arrays.asList(conditions)));
     }
 
-    public static Intrinsic or(Object... conditions) {
-        return new Intrinsic("Fn::Or", List.copyOf(Arrays.asList(conditions)));
-    }
-
-    public static Intrinsic condition(Condition c) {
-        return new Intrinsic("Condition", c.logicalId());
-    }
-
-    /** Convenience: a list that may contain intrinsics, kept in order. */
-    public static List<Object> list(Object... items) {
-        return new ArrayList<>(Arrays.asList(items));
-    }
 }

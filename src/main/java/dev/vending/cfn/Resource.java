@@ -1,6 +1,5 @@
 package dev.vending.cfn;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -12,11 +11,7 @@ import java.util.Objects;
 public abstract class Resource {
     private final String logicalId;
     private Condition condition;
-    private final List<String> dependsOn = new ArrayList<>();
-    private String deletionPolicy;
-    private String updateReplacePolicy;
     private Map<String, Object> updatePolicy;
-    private Map<String, Object> creationPolicy;
     private Map<String, Object> metadata;
 
     protected Resource(String logicalId) {
@@ -45,37 +40,13 @@ public abstract class Resource {
     /** The resource's Properties, in output order. */
     protected abstract Props properties();
 
-    public Condition condition() {
-        return condition;
-    }
-
     public Resource onlyIf(Condition c) {
         this.condition = c;
         return this;
     }
 
-    public Resource dependsOn(Resource other) {
-        dependsOn.add(other.logicalId());
-        return this;
-    }
-
-    /** {@code Retain}, {@code Delete} or {@code Snapshot}; applies to deletion and replacement. */
-    public Resource deletionPolicy(String policy) {
-        this.deletionPolicy = policy;
-        this.updateReplacePolicy = policy;
-        return this;
-    }
-
     protected void updatePolicy(Map<String, Object> p) {
         this.updatePolicy = p;
-    }
-
-    protected void creationPolicy(Map<String, Object> p) {
-        this.creationPolicy = p;
-    }
-
-    protected void metadata(Map<String, Object> m) {
-        this.metadata = m;
     }
 
     /** Silences named cfn-lint checks for this resource only; use for proven false positives. */
@@ -89,11 +60,6 @@ public abstract class Resource {
         return Props.of()
                 .put("Type", type())
                 .put("Condition", condition == null ? null : condition.logicalId())
-                .put("DependsOn", dependsOn.isEmpty() ? null
-                        : dependsOn.size() == 1 ? dependsOn.get(0) : List.copyOf(dependsOn))
-                .put("DeletionPolicy", deletionPolicy)
-                .put("UpdateReplacePolicy", updateReplacePolicy)
-                .put("CreationPolicy", creationPolicy)
                 .put("UpdatePolicy", updatePolicy)
                 .put("Metadata", metadata)
                 .put("Properties", props == null || props.isEmpty() ? null : props.toMap());

@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 
 import dev.vending.deploy.AwsSettings;
 import dev.vending.failure.BadInput;
+import dev.vending.fleet.FleetSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,7 +26,7 @@ public final class AwsOptions {
     @Option(names = "--endpoint-url", paramLabel = "URL", description = "Send all AWS calls to this endpoint (LocalStack, moto, a VPC endpoint).")
     String endpointUrl;
 
-    @Option(names = "--output", paramLabel = "FORMAT", description = "text or json: one JSON document on stdout, no prompts or colours (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--output", paramLabel = "FORMAT", completionCandidates = Completions.Output.class, description = "text or json: one JSON document on stdout, no prompts or colours (default: ${DEFAULT-VALUE}).",
             defaultValue = "text")
     String output;
 
@@ -61,6 +62,27 @@ public final class AwsOptions {
 
     static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    /** The stack deploy makes for a fleet: vending-NAME. */
+    static String stackNameOf(String fleetName) {
+        return checkStackName("vending-" + fleetName);
+    }
+
+    /**
+     * The stack status and destroy work on: --stack-name, else the one deploy makes for --name
+     * (default gitlab-runners). Both given: bad input.
+     */
+    static String stackName(String stackName, String fleetName) {
+        if (stackName != null && fleetName != null) {
+            throw new BadInput("--name", "give --name or --stack-name, not both");
+        }
+        if (stackName != null) {
+            return checkStackName(stackName);
+        }
+        // the fleet's own rule for names, so `--name X` finds what `deploy --name X` made
+        String name = FleetSpec.builder().name(fleetName != null ? fleetName : FleetSpec.DEFAULT_NAME).build().name();
+        return stackNameOf(name);
     }
 
     /** CloudFormation stack names: a letter, then letters, digits and hyphens, at most 128. */

@@ -24,8 +24,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vending cost}: what a fleet costs per week and year, and what it saves against an always-on On-Demand runner. */
 @Command(name = "cost", mixinStandardHelpOptions = true,
-        description = {"Estimate a fleet's cost per week and year at On-Demand and Spot prices, against an always-on",
-                "On-Demand x86 baseline, with the savings from schedule, instance type, arm64 and Spot (docs/cost.md)."})
+        description = "Estimate a fleet's cost per week and year at On-Demand and Spot prices, against an always-on "
+                + "On-Demand x86 baseline, with the savings from schedule, instance type, arm64 and Spot (docs/cost.md).")
 public final class CostCommand implements Callable<Integer> {
 
     @Mixin
@@ -57,7 +57,16 @@ public final class CostCommand implements Callable<Integer> {
             "On-Demand prices stay from the bundled table: the AWS Pricing API is not in this build."})
     boolean livePrices;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
+    @Mixin
+    AwsAccessOptions aws;
+
+    @Option(names = "--output", paramLabel = "FORMAT", completionCandidates = Completions.Output.class,
+            description = "text or json: one JSON document on stdout (default: text).")
+    String output;
+
+    /** The name before --output (issue 10); still accepted, no longer shown. */
+    @Option(names = "--format", paramLabel = "FORMAT", hidden = true, completionCandidates = Completions.Output.class,
+            description = "Deprecated spelling of --output.")
     String format;
 
     @Spec
@@ -65,19 +74,21 @@ public final class CostCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String fmt = format == null ? "" : format.trim().toLowerCase(Locale.ROOT);
-        if (!fmt.equals("text") && !fmt.equals("json")) {
-            throw new BadInput("--format", "unknown format '" + format + "' (expected text or json)");
-        }
+        boolean json = json();
         if (livePrices && spotPrice != null) {
             throw new BadInput("--live-prices", "cannot be combined with --spot-price (choose one source of the Spot price)");
         }
+        if (!livePrices && aws.given()) {
+            throw new BadInput(aws.profile != null ? "--profile" : "--endpoint-url",
+                    "only used with --live-prices (the bundled price table needs no AWS access)");
+        }
+        String endpointUrl = aws.endpointUrl();
         FleetSpec fleetSpec = fleet.toSpec();
         Double spot = spotPrice;
         String spotFrom = null;
         if (livePrices && fleetSpec.purchase().usesSpot()) {
             try {
-                SpotPriceSource.Quote q = SpotPriceSource.live().current(region, fleetSpec.instanceTypes().get(0), fleetSpec.os());
+                SpotPriceSource.Quote q = SpotPriceSource.live(aws.profile(), endpointUrl).current(region, fleetSpec.instanceTypes().get(0), fleetSpec.os());
                 spot = q.price();
                 spotFrom = q.description();
             } catch (SpotPriceSource.LookupFailed e) {
@@ -88,13 +99,27 @@ public final class CostCommand implements Callable<Integer> {
         CostInputs inputs = new CostInputs(region, hoursPerWeek, price, spot, armFactor, baselineType, spotFrom);
         CostReport report = CostEstimate.estimate(fleetSpec, inputs, PriceTable.bundled());
         PrintWriter out = spec.commandLine().getOut();
-        if (fmt.equals("json")) {
+        if (json) {
             out.println(json(report));
         } else {
             out.print(report.render());
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** --output, or the deprecated --format; both given must agree. */
+    private boolean json() {
+        if (output != null && format != null && !output.trim().equalsIgnoreCase(format.trim())) {
+            throw new BadInput("--format", "is the old name of --output; give only --output");
+        }
+        String flag = output != null || format == null ? "--output" : "--format";
+        String value = output != null ? output : format != null ? format : "text";
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "text" -> false;
+            case "json" -> true;
+            default -> throw new BadInput(flag, "unknown format '" + value + "' (expected text or json)");
+        };
     }
 
     static String json(CostReport report) {

@@ -8,9 +8,12 @@ import java.util.concurrent.Callable;
 
 import dev.vending.deploy.DeployContext;
 import dev.vending.deploy.DeployRequest;
+import dev.vending.deploy.DeployResult;
 import dev.vending.deploy.Deployer;
+import dev.vending.deploy.Outcome;
 import dev.vending.deploy.TemplateSource;
 import dev.vending.failure.BadInput;
+import dev.vending.failure.Failure;
 import dev.vending.fleet.FleetSpec;
 import dev.vending.fleet.FleetTemplate;
 import picocli.CommandLine.Command;
@@ -72,6 +75,9 @@ public final class DeployCommand implements Callable<Integer> {
             defaultValue = "60m")
     String timeout;
 
+    @Option(names = {"-q", "--quiet"}, description = "No advice or cost estimate lines (the preview, events and result stay).")
+    boolean quiet;
+
     @Spec
     CommandSpec spec;
 
@@ -95,13 +101,22 @@ public final class DeployCommand implements Callable<Integer> {
             template = TemplateSource.fromFile(templateFile);
         } else {
             FleetSpec fleetSpec = fleet.toSpec();
-            name = AwsOptions.checkStackName(stackName != null ? stackName : "vending-" + fleetSpec.name());
+            name = stackName != null ? AwsOptions.checkStackName(stackName) : AwsOptions.stackNameOf(fleetSpec.name());
             template = TemplateSource.fromFleet(FleetTemplate.build(fleetSpec));
-            FleetNotes.print(fleetSpec, settings.region() != null ? settings.region() : dev.vending.cost.CostInputs.DEFAULT_REGION,
-                    spec.commandLine().getErr());
+            if (!quiet) {
+                FleetNotes.print(fleetSpec, settings.region() != null ? settings.region() : dev.vending.cost.CostInputs.DEFAULT_REGION,
+                        spec.commandLine().getErr());
+            }
         }
         DeployRequest request = new DeployRequest(name, template, AwsOptions.blankToNull(vpc), subnets, tokenFile,
                 parameters, tags, AwsOptions.blankToNull(s3Bucket), noExecute, replaceFailed);
-        return new Deployer(settings, DeployContext.current(), spec.commandLine().getOut(), spec.commandLine().getErr()).deploy(request);
+        DeployContext context = DeployContext.current();
+        DeployConsole console = new DeployConsole(spec.commandLine().getOut(), spec.commandLine().getErr(), settings.json(), context);
+        DeployResult result = new Deployer(settings, context, console).deploy(request);
+        console.deployed(result);
+        if (result.result() == Outcome.FAILED) {
+            throw new Failure(Failure.Kind.AWS, result.message());
+        }
+        return ExitCodes.OK;
     }
 }

@@ -3,7 +3,10 @@ package dev.vending.cli;
 import java.util.concurrent.Callable;
 
 import dev.vending.deploy.DeployContext;
+import dev.vending.deploy.DestroyResult;
 import dev.vending.deploy.Destroyer;
+import dev.vending.deploy.Outcome;
+import dev.vending.failure.Failure;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,7 +15,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code vending destroy}: delete a fleet's stack (its cache bucket emptied first) and its stored token. */
 @Command(name = "destroy", mixinStandardHelpOptions = true,
-        description = "Delete a runner fleet's stack: empties the cache bucket, deletes the stack, waits, then deletes the stored runner token.",
+        description = "Delete a runner fleet's stack: empties the cache bucket, deletes the stack, waits until it is gone, then deletes the stored runner token.",
         footer = {"", "Exit codes: 0 deleted or not there, 1 AWS failure or failed deletion, 2 bad input, 130 interrupted (deletion goes on).",
                 "Docs: docs/deploy.md"})
 public final class DestroyCommand implements Callable<Integer> {
@@ -20,7 +23,10 @@ public final class DestroyCommand implements Callable<Integer> {
     @Mixin
     AwsOptions aws;
 
-    @Option(names = "--stack-name", paramLabel = "NAME", required = true, description = "Stack to delete.")
+    @Option(names = "--name", paramLabel = "NAME", description = "Fleet name given to deploy: deletes stack vending-NAME (default: gitlab-runners).")
+    String name;
+
+    @Option(names = "--stack-name", paramLabel = "NAME", description = "Stack to delete (instead of --name).")
     String stackName;
 
     @Option(names = {"-y", "--yes"}, description = "Delete without asking (needed without a terminal and with --output json).")
@@ -36,7 +42,14 @@ public final class DestroyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var settings = aws.settings(yes, timeout);
-        String name = AwsOptions.checkStackName(stackName);
-        return new Destroyer(settings, DeployContext.current(), spec.commandLine().getOut(), spec.commandLine().getErr()).destroy(name);
+        String stack = AwsOptions.stackName(AwsOptions.blankToNull(stackName), AwsOptions.blankToNull(name));
+        DeployContext context = DeployContext.current();
+        DeployConsole console = new DeployConsole(spec.commandLine().getOut(), spec.commandLine().getErr(), settings.json(), context);
+        DestroyResult result = new Destroyer(settings, context, console).destroy(stack);
+        console.destroyed(result);
+        if (result.result() == Outcome.FAILED) {
+            throw new Failure(Failure.Kind.AWS, result.message());
+        }
+        return ExitCodes.OK;
     }
 }

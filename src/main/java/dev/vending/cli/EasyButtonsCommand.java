@@ -43,20 +43,17 @@ public final class EasyButtonsCommand implements Callable<Integer> {
             throw new BadInput("--out", "'" + out + "' is a file; give a directory");
         }
         // the README names the command with --out as typed, so the same arguments give the same bytes
-        EasyButtons.Result result = EasyButtons.render(baseUrl, region, out);
+        Map<String, String> files = EasyButtons.render(baseUrl, region, out);
         Files.createDirectories(dir);
-        for (Map.Entry<String, String> f : result.files().entrySet()) {
+        for (Map.Entry<String, String> f : files.entrySet()) {
             AtomicOutput.writeFile(dir.resolve(f.getKey()), f.getValue());
         }
         var err = spec.commandLine().getErr();
-        for (String s : result.skipped()) {
-            err.println("warning: skipped " + s);
-        }
         if (!EasyButtons.isS3(EasyButtons.checkBaseUrl(baseUrl))) {
             err.println("warning: CloudFormation opens a templateURL only from Amazon S3; the Quick Create links work once the templates "
                     + "are published to an S3 URL given as --template-base-url");
         }
-        err.println("wrote " + result.files().size() + " files to " + out);
+        err.println("wrote " + files.size() + " files to " + out);
         return ExitCodes.OK;
     }
 }

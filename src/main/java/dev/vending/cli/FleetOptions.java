@@ -8,6 +8,8 @@ import dev.vending.fleet.Executor;
 import dev.vending.fleet.FleetSpec;
 import dev.vending.fleet.OperatingSystem;
 import dev.vending.fleet.Purchase;
+import dev.vending.fleet.RunnerSettings;
+import dev.vending.fleet.Schedule;
 import picocli.CommandLine.Option;
 
 /**
@@ -20,7 +22,8 @@ public final class FleetOptions {
             defaultValue = FleetSpec.DEFAULT_NAME)
     String name;
 
-    @Option(names = "--runners", paramLabel = "N", description = "Desired runner instances (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+    @Option(names = "--runners", paramLabel = "N", description = "Desired runner instances (default: ${DEFAULT-VALUE}).",
+            defaultValue = "" + FleetSpec.DEFAULT_RUNNERS)
     int runners;
 
     @Option(names = "--min", paramLabel = "N", description = "Minimum instances (default: 0, so schedules and scale-in can stop all).")
@@ -41,10 +44,10 @@ public final class FleetOptions {
     @Option(names = "--on-demand-base", paramLabel = "N", description = "Instances that are always On-Demand before the Spot share applies.")
     Integer onDemandBase;
 
-    @Option(names = "--arch", paramLabel = "ARCH", description = "arm64 or x86_64 (aliases aarch64, amd64). Default: arm64 on Linux, x86_64 on Windows.")
+    @Option(names = "--arch", completionCandidates = Completions.Arches.class, paramLabel = "ARCH", description = "arm64 or x86_64 (aliases aarch64, amd64). Default: arm64 on Linux, x86_64 on Windows.")
     String arch;
 
-    @Option(names = "--os", paramLabel = "OS", description = "linux (Amazon Linux 2023) or windows (Windows Server 2022). Default: ${DEFAULT-VALUE}.",
+    @Option(names = "--os", completionCandidates = Completions.OperatingSystems.class, paramLabel = "OS", description = "linux (Amazon Linux 2023) or windows (Windows Server 2022). Default: ${DEFAULT-VALUE}.",
             defaultValue = "linux")
     String os;
 
@@ -55,25 +58,26 @@ public final class FleetOptions {
     @Option(names = "--allow-unknown-instance-types", description = "Accept instance types vending's catalogue does not know.")
     boolean allowUnknownTypes;
 
-    @Option(names = "--executor", paramLabel = "EXECUTOR", description = "docker or shell (default: docker on Linux, shell on Windows).")
+    @Option(names = "--executor", completionCandidates = Completions.Executors.class, paramLabel = "EXECUTOR", description = "docker or shell (default: docker on Linux, shell on Windows).")
     String executor;
 
-    @Option(names = "--concurrency", paramLabel = "N", description = "Jobs run at once per instance (default: ${DEFAULT-VALUE}).", defaultValue = "4")
+    @Option(names = "--concurrency", paramLabel = "N", description = "Jobs run at once per instance (default: ${DEFAULT-VALUE}).",
+            defaultValue = "" + RunnerSettings.DEFAULT_CONCURRENCY)
     int concurrency;
 
     @Option(names = "--runner-tags", paramLabel = "TAG", split = ",", description = "Extra runner tags (computetype-*, os-*, arch-*, glexecutor-* are added).")
     List<String> runnerTags;
 
     @Option(names = "--gitlab-url", paramLabel = "URL", description = "GitLab instance (default: ${DEFAULT-VALUE}).",
-            defaultValue = "https://gitlab.com")
+            defaultValue = RunnerSettings.DEFAULT_GITLAB_URL)
     String gitlabUrl;
 
     @Option(names = "--runner-version", paramLabel = "VERSION", description = "GitLab Runner version, e.g. 17.5.2 (default: ${DEFAULT-VALUE}).",
-            defaultValue = "latest")
+            defaultValue = RunnerSettings.LATEST_VERSION)
     String runnerVersion;
 
     @Option(names = "--docker-image", paramLabel = "IMAGE", description = "Default job image for the docker executor (default: ${DEFAULT-VALUE}).",
-            defaultValue = "public.ecr.aws/docker/library/alpine:latest")
+            defaultValue = RunnerSettings.DEFAULT_DOCKER_IMAGE)
     String dockerImage;
 
     @Option(names = "--docker-privileged", description = "Run job containers privileged (docker-in-docker). Off unless given.")
@@ -89,7 +93,8 @@ public final class FleetOptions {
     @Option(names = "--schedule-stop", paramLabel = "CRON", description = "Cron (5 fields) when the fleet scales to zero, e.g. \"0 18 * * 1-5\".")
     String scheduleStop;
 
-    @Option(names = "--timezone", paramLabel = "ZONE", description = "IANA time zone of the schedule (default: ${DEFAULT-VALUE}).", defaultValue = "UTC")
+    @Option(names = "--timezone", paramLabel = "ZONE", description = "IANA time zone of the schedule (default: ${DEFAULT-VALUE}).",
+            defaultValue = Schedule.DEFAULT_TIME_ZONE)
     String timeZone;
 
     @Option(names = "--schedule-runners", paramLabel = "N", description = "Desired instances when the schedule starts the fleet (default: --runners).")
@@ -98,8 +103,8 @@ public final class FleetOptions {
     @Option(names = "--volume-size", paramLabel = "GiB", description = "Root volume size (default: 40 Linux, 100 Windows).")
     Integer volumeSize;
 
-    @Option(names = "--cache", paramLabel = "CACHE", description = "s3 (a shared cache bucket) or none (default: s3; none on Windows "
-            + "unless --jobs-use-instance-role).")
+    @Option(names = "--cache", completionCandidates = Completions.Caches.class, paramLabel = "CACHE",
+            description = "s3 (a shared cache bucket) or none (default: s3; none on Windows unless --jobs-use-instance-role).")
     String cache;
 
     @Option(names = "--jobs-use-instance-role", description = "Let CI jobs reach the instance metadata service and so the instance "
@@ -135,7 +140,7 @@ public final class FleetOptions {
                 .runnerVersion(runnerVersion)
                 .dockerImage(dockerImage)
                 .privileged(privileged)
-                .drainSeconds(dev.vending.fleet.RunnerSettings.parseDuration(drainTimeout))
+                .drainSeconds(RunnerSettings.parseDuration(drainTimeout))
                 .scheduleStart(scheduleStart)
                 .scheduleStop(scheduleStop)
                 .timeZone(timeZone)

@@ -25,12 +25,15 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output-file"}, paramLabel = "FILE", description = "Write the template here (atomically) instead of stdout.")
     Path output;
 
-    @Option(names = "--format", paramLabel = "FORMAT", description = "yaml or json (default: ${DEFAULT-VALUE}).", defaultValue = "yaml")
+    @Option(names = "--format", paramLabel = "FORMAT", completionCandidates = Completions.TemplateFormats.class, description = "yaml or json (default: ${DEFAULT-VALUE}).", defaultValue = "yaml")
     String format;
 
     @Option(names = "--all-parameters", description = "The full template: every option CloudFormation can take at deploy time "
             + "becomes a parameter (defaults from the flags), for use without vending.")
     boolean allParameters;
+
+    @Option(names = {"-q", "--quiet"}, description = "No advice or cost estimate on stderr (warnings and the 'wrote' line stay).")
+    boolean quiet;
 
     @Spec
     CommandSpec spec;
@@ -50,7 +53,9 @@ public final class GenerateCommand implements Callable<Integer> {
             err.println("warning: template is " + size + " bytes, over CloudFormation's "
                     + Template.INLINE_BODY_LIMIT_BYTES + "-byte inline limit; deploy it through S3 (--s3-bucket)");
         }
-        FleetNotes.print(fleetSpec, dev.vending.cost.CostInputs.DEFAULT_REGION, err);
+        if (!quiet) {
+            FleetNotes.print(fleetSpec, dev.vending.cost.CostInputs.DEFAULT_REGION, err);
+        }
         if (output != null) {
             err.println("wrote " + output + " (" + size + " bytes)");
         }

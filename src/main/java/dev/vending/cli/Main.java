@@ -9,6 +9,7 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 import dev.vending.failure.BadInput;
 import dev.vending.failure.Failure;
@@ -38,7 +39,7 @@ public final class Main {
 
     /** Subcommand names in help order. */
     static final List<String> COMMANDS = List.of("generate", "deploy", "destroy", "status", "cost", "easybuttons",
-            "generate-completion");
+            "generate-completion", "help");
 
     /** The full command tree (help, completion, reference docs). */
     static {
@@ -64,11 +65,21 @@ public final class Main {
      */
     static CommandLine commandLine(String first) {
         CommandLine cli = new CommandLine(new VendingCommand());
-        if (first != null && COMMANDS.contains(first) && !first.equals("generate-completion")) {
+        if (first != null && COMMANDS.contains(first) && !first.equals("generate-completion") && !first.equals("help")) {
             cli.addSubcommand(first, command(first));
         } else if (!"--version".equals(first) && !"-V".equals(first)) {
             COMMANDS.forEach(name -> cli.addSubcommand(name, command(name)));
         }
+        // every command's --version prints the tool's (generate-completion's would print picocli's)
+        VendingCommand.Version version = new VendingCommand.Version();
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            sub.getCommandSpec().versionProvider(version);
+            if (sub.getCommandSpec().optionsMap().get("--version") == null) { // picocli's help command
+                sub.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder("-V", "--version").versionHelp(true)
+                        .description("Print version information and exit.").build());
+            }
+        }
+        HelpLayout.install(cli);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler(Main::badParameter);
         cli.setExecutionExceptionHandler(Main::failed);
@@ -85,6 +96,7 @@ public final class Main {
             case "cost" -> new CostCommand();
             case "easybuttons" -> new EasyButtonsCommand();
             case "generate-completion" -> new picocli.AutoComplete.GenerateCompletion();
+            case "help" -> new CommandLine.HelpCommand();
             default -> throw new IllegalArgumentException(name);
         };
     }
@@ -94,6 +106,16 @@ public final class Main {
         String message = ex.getMessage();
         if (message != null && message.startsWith("Invalid value for option")) {
             message = message.replaceFirst("^Invalid value for option '([^']+)': ", "$1: ");
+        }
+        ParseResult parsed = cmd.getParseResult();
+        if (!(ex instanceof UnmatchedArgumentException) && parsed != null && !parsed.unmatched().isEmpty()) {
+            // a mistyped required option shows up as "missing" first; the typo is the news
+            ex = new UnmatchedArgumentException(cmd, parsed.unmatched());
+        }
+        if (ex instanceof UnmatchedArgumentException unmatched) {
+            message = Suggestions.describe(unmatched);
+        } else if (message != null && message.startsWith("Unknown subcommand '") && ex.getValue() != null) {
+            message = Suggestions.unknownCommand(cmd, ex.getValue()); // vending help NAME
         }
         cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + oneLine(message)
                 + " (see " + cmd.getCommandSpec().qualifiedName() + " --help)");

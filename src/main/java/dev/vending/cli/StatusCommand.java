@@ -12,14 +12,17 @@ import picocli.CommandLine.Spec;
 
 /** {@code vending status}: the stack's state and each runner instance. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show a fleet stack's state, its group's desired and in-service counts, and each instance (Spot or On-Demand, type, AZ, state).",
+        description = "Show a fleet stack's state and outputs, its group's desired and in-service counts, each instance (Spot or On-Demand, type, AZ, state), and recent failed launches with the log stream to read.",
         footer = {"", "Exit codes: 0 shown, 1 AWS failure or no such stack, 2 bad input.", "Docs: docs/deploy.md"})
 public final class StatusCommand implements Callable<Integer> {
 
     @Mixin
     AwsOptions aws;
 
-    @Option(names = "--stack-name", paramLabel = "NAME", required = true, description = "Stack to show.")
+    @Option(names = "--name", paramLabel = "NAME", description = "Fleet name given to deploy: shows stack vending-NAME (default: gitlab-runners).")
+    String name;
+
+    @Option(names = "--stack-name", paramLabel = "NAME", description = "Stack to show (instead of --name).")
     String stackName;
 
     @Spec
@@ -28,7 +31,10 @@ public final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var settings = aws.settings(true, null);
-        String name = AwsOptions.checkStackName(stackName);
-        return new StatusReporter(settings, DeployContext.current(), spec.commandLine().getOut(), spec.commandLine().getErr()).status(name);
+        String stack = AwsOptions.stackName(AwsOptions.blankToNull(stackName), AwsOptions.blankToNull(name));
+        DeployContext context = DeployContext.current();
+        DeployConsole console = new DeployConsole(spec.commandLine().getOut(), spec.commandLine().getErr(), settings.json(), context);
+        console.status(new StatusReporter(settings, context).status(stack));
+        return ExitCodes.OK;
     }
 }

@@ -24,9 +24,14 @@ public interface SpotPriceSource {
         }
     }
 
-    static SpotPriceSource live() {
+    /**
+     * @param profile     named AWS profile for the credentials, or null for the SDK's default chain
+     * @param endpointUrl endpoint to send the EC2 call to (moto, a VPC endpoint), or null for EC2's own
+     */
+    static SpotPriceSource live(String profile, String endpointUrl) {
         try {
-            return (SpotPriceSource) Class.forName(IMPLEMENTATION).getDeclaredConstructor().newInstance();
+            return (SpotPriceSource) Class.forName(IMPLEMENTATION).getDeclaredConstructor(String.class, String.class)
+                    .newInstance(profile, endpointUrl);
         } catch (ReflectiveOperationException | LinkageError e) {
             throw new LookupFailed("live prices are not available in this build (" + e + ")", e);
         }

@@ -1,12 +1,11 @@
 package dev.vending.deploy;
 
-import dev.vending.cli.ExitCodes;
 import dev.vending.failure.Failure;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
-/** Turns SDK exceptions into one line (CommandFailure, exit 1; the cause only under --verbose). */
+/** Turns SDK exceptions into one line (a Failure of kind AWS; the cause only under --verbose). */
 final class AwsFailures {
     private AwsFailures() {
     }

@@ -2,7 +2,11 @@ package dev.vending.deploy;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -25,6 +29,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 import dev.vending.failure.BadInput;
+import dev.vending.failure.Failure;
 
 /** The SDK clients of one command run: one region, one credential source, one HTTP client. */
 final class Clients implements AutoCloseable {
@@ -36,11 +41,10 @@ final class Clients implements AutoCloseable {
     private final AwsCredentialsProvider credentials;
     private final SdkHttpClient http;
     private final ClientOverrideConfiguration overrides;
-    private CloudFormationClient cfn;
-    private Ec2Client ec2;
-    private SsmClient ssm;
-    private S3Client s3;
-    private AutoScalingClient autoscaling;
+    private final Map<Service, FutureTask<AutoCloseable>> clients = new EnumMap<>(Service.class);
+
+    /** The services a run may call. */
+    enum Service { CLOUDFORMATION, EC2, SSM, S3, AUTOSCALING }
 
     Clients(AwsSettings settings, DeployContext context) {
         this.region = resolveRegion(settings, context);
@@ -57,6 +61,9 @@ final class Clients implements AutoCloseable {
                         .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(500), Duration.ofSeconds(20)))
                         .build())
                 .build();
+        for (Service s : Service.values()) {
+            clients.put(s, new FutureTask<>(() -> newClient(s)));
+        }
     }
 
     /** --region, then AWS_REGION / AWS_DEFAULT_REGION, then the profile's region; else exit 2. */
@@ -115,47 +122,69 @@ final class Clients implements AutoCloseable {
         return b.build();
     }
 
-    CloudFormationClient cfn() {
-        if (cfn == null) {
-            cfn = build(CloudFormationClient.builder().httpClient(http));
+    /**
+     * Starts building these clients on background threads: a cold client costs hundreds of
+     * milliseconds of class loading and endpoint-rule set-up, so building them while the run does
+     * other work takes that off its critical path. A getter called earlier waits for that build.
+     */
+    void prepare(Service... services) {
+        for (Service s : services) {
+            Thread t = new Thread(clients.get(s), "vending-client-" + s);
+            t.setDaemon(true);
+            t.start();
         }
-        return cfn;
+    }
+
+    @SuppressWarnings("unchecked")
+    private <C> C client(Service s) {
+        FutureTask<AutoCloseable> task = clients.get(s);
+        task.run(); // builds it here unless built or being built already
+        try {
+            return (C) task.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Failure(Failure.Kind.INTERRUPTED, "interrupted", e);
+        }
+    }
+
+    private AutoCloseable newClient(Service s) {
+        return switch (s) {
+            case CLOUDFORMATION -> build(CloudFormationClient.builder().httpClient(http));
+            case EC2 -> build(Ec2Client.builder().httpClient(http));
+            case SSM -> build(SsmClient.builder().httpClient(http));
+            case S3 -> build(S3Client.builder().httpClient(http).forcePathStyle(endpointUrl != null));
+            case AUTOSCALING -> build(AutoScalingClient.builder().httpClient(http));
+        };
+    }
+
+    CloudFormationClient cfn() {
+        return client(Service.CLOUDFORMATION);
     }
 
     Ec2Client ec2() {
-        if (ec2 == null) {
-            ec2 = build(Ec2Client.builder().httpClient(http));
-        }
-        return ec2;
+        return client(Service.EC2);
     }
 
     SsmClient ssm() {
-        if (ssm == null) {
-            ssm = build(SsmClient.builder().httpClient(http));
-        }
-        return ssm;
+        return client(Service.SSM);
     }
 
     S3Client s3() {
-        if (s3 == null) {
-            s3 = build(S3Client.builder().httpClient(http).forcePathStyle(endpointUrl != null));
-        }
-        return s3;
+        return client(Service.S3);
     }
 
     AutoScalingClient autoscaling() {
-        if (autoscaling == null) {
-            autoscaling = build(AutoScalingClient.builder().httpClient(http));
-        }
-        return autoscaling;
+        return client(Service.AUTOSCALING);
     }
 
     @Override
     public void close() {
-        for (AutoCloseable c : new AutoCloseable[] {cfn, ec2, ssm, s3, autoscaling}) {
-            if (c != null) {
+        for (FutureTask<AutoCloseable> task : clients.values()) {
+            if (task.isDone()) {
                 try {
-                    c.close();
+                    task.get().close();
                 } catch (Exception e) {
                     // closing never fails a command
                 }

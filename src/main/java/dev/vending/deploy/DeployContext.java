@@ -48,13 +48,30 @@ public class DeployContext {
         return c == null ? null : c.readLine("%s", prompt);
     }
 
-    /** Pause between DescribeStacks / DescribeStackEvents polls. */
+    /** Longest pause between polls of a stack operation (they start at 250 ms and grow to this). */
     public long pollMillis() {
         return 5_000;
     }
 
-    /** Tests skip the JVM shutdown hook (they call the Ctrl-C message directly). */
-    public boolean installShutdownHook() {
-        return true;
+    /** A registered interrupt action; closing it unregisters it. */
+    public interface Registration extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Runs {@code action} if the process is interrupted (Ctrl-C) before the registration is
+     * closed: a JVM shutdown hook, so it runs while the process ends. Tests override this.
+     */
+    public Registration onInterrupt(Runnable action) {
+        Thread hook = new Thread(action, "vending-ctrl-c");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return () -> {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: Ctrl-C
+            }
+        };
     }
 }

@@ -1,126 +1,96 @@
 package dev.vending.deploy;
 
-import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Future;
 
-import dev.vending.cli.ExitCodes;
 import dev.vending.failure.BadInput;
 import dev.vending.failure.Failure;
 import dev.vending.fleet.FleetTemplate;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.Delete;
-import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
-import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
-import software.amazon.awssdk.services.s3.paginators.ListObjectVersionsIterable;
+import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary;
+import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 
-/** `vending destroy`: empty the cache bucket, delete the stack, wait, delete the stored token. */
-public record Destroyer(AwsSettings settings, DeployContext context, PrintWriter out, PrintWriter err) {
-    public int destroy(String name) {
-        Ui ui = new Ui(out, err, settings.json(), context);
+/** `vending destroy`: empty the cache bucket, delete the stack, wait until it is gone, delete the stored token. */
+public record Destroyer(AwsSettings settings, DeployContext context, DeployView view) {
+    public DestroyResult destroy(String name) {
         if (settings.json() && !settings.yes()) {
             throw new BadInput("--output", "json never prompts; add --yes");
         }
+        if (!settings.yes() && !context.interactive()) {
+            throw new BadInput("--yes", "no terminal to confirm on; pass --yes to delete without asking");
+        }
         try (Clients clients = new Clients(settings, context)) {
-            return run(name, clients, ui);
+            clients.prepare(Clients.Service.SSM, Clients.Service.S3);
+            return run(name, clients);
         } catch (SdkException e) {
             throw AwsFailures.of("destroy " + name, e);
         }
     }
 
-    private int run(String name, Clients clients, Ui ui) {
-        StackOps ops = new StackOps(clients, ui);
-        ui.facts.put("command", "destroy");
-        ui.facts.put("stackName", name);
-        ui.facts.put("region", clients.region);
+    private DestroyResult run(String name, Clients clients) {
+        CloudFormationApi cfn = new CloudFormationApi(clients.cfn());
+        StackWatch watch = new StackWatch(cfn, view, context, clients.region);
         String tokenParam = RunnerToken.parameterName(name);
-        Optional<Stack> found = ops.find(name);
+        Optional<Stack> found = cfn.describeStack(name);
         if (found.isEmpty()) {
             boolean deleted = RunnerToken.delete(clients.ssm(), tokenParam);
-            ui.say("stack " + name + " does not exist in " + clients.region + "; nothing to destroy"
+            view.progress("stack " + name + " does not exist in " + clients.region + "; nothing to destroy"
                     + (deleted ? " (deleted leftover " + tokenParam + ")" : ""));
-            ui.facts.put("result", "NOT_FOUND");
-            return ui.ok();
+            return new DestroyResult(Outcome.NOT_FOUND, name, clients.region, null, null, null, null, deleted ? tokenParam : null,
+                    List.of(), List.of(), null, null);
         }
         Stack stack = found.get();
         String stackId = stack.stackId();
-        if (!StackOps.terminal(stack.stackStatusAsString()) && !"REVIEW_IN_PROGRESS".equals(stack.stackStatusAsString())) {
-            throw new Failure(Failure.Kind.AWS, "stack " + name + " is busy (" + stack.stackStatusAsString() + "); wait for it: " + ops.followCommand(name));
+        if (!CloudFormationApi.settled(stack.stackStatus()) && stack.stackStatus() != StackStatus.REVIEW_IN_PROGRESS) {
+            throw new Failure(Failure.Kind.AWS, "stack " + name + " is busy (" + stack.stackStatusAsString() + "); wait for it: "
+                    + watch.followCommand(name));
         }
-        String bucket = ops.outputs(stack).get(FleetTemplate.OUT_CACHE);
+        Future<String> marker = Concurrently.start("marker", () -> cfn.newestEventId(stackId));
+        List<StackResourceSummary> resources = cfn.resources(stackId);
+        String bucket = StackWatch.outputs(stack).get(FleetTemplate.OUT_CACHE);
         if (bucket == null) {
-            bucket = ops.physicalIdOfType(stackId, "AWS::S3::Bucket").orElse(null);
+            bucket = resources.stream().filter(r -> "AWS::S3::Bucket".equals(r.resourceType()) && r.physicalResourceId() != null
+                    && !r.physicalResourceId().isEmpty()).map(StackResourceSummary::physicalResourceId).findFirst().orElse(null);
         }
-        int resources = (int) clients.cfn().listStackResourcesPaginator(b -> b.stackName(stackId)).stackResourceSummaries().stream().count();
-        ui.say("stack " + name + " (" + stack.stackStatusAsString() + ", " + resources + " resources) in " + clients.region
+        view.progress("stack " + name + " (" + stack.stackStatusAsString() + ", " + resources.size() + " resources) in " + clients.region
                 + (bucket != null ? "; cache bucket " + bucket + " will be emptied" : ""));
-        if (!ui.confirm(settings.yes(), "Delete stack " + name + " and everything in it?")) {
-            ui.say("cancelled; nothing changed");
-            ui.facts.put("result", "CANCELLED");
-            return ui.ok();
+        if (!settings.yes() && !view.confirm("Delete stack " + name + " and everything in it?")) {
+            view.progress("cancelled; nothing changed");
+            return new DestroyResult(Outcome.CANCELLED, name, clients.region, stackId, stack.stackStatusAsString(), bucket, null, null,
+                    List.of(), List.of(), watch.consoleLink(stackId), null);
         }
+        Integer emptied = null;
         if (bucket != null) {
-            int n = empty(clients.s3(), bucket);
-            ui.say("emptied cache bucket " + bucket + " (" + n + " object versions deleted)");
-            ui.facts.put("cacheBucket", bucket);
-            ui.facts.put("objectVersionsDeleted", n);
+            emptied = new S3Api(clients.s3()).empty(bucket);
+            view.progress("emptied cache bucket " + bucket + " (" + emptied + " object versions deleted)");
         }
-        String marker = ops.marker(stackId);
-        clients.cfn().deleteStack(b -> b.stackName(stackId));
-        ui.say("deleting stack " + name + " (" + ops.consoleLink(stackId) + ")");
-        StackOps.Outcome outcome = ops.await(stackId, name, marker, resources, settings.timeout(), "deletion");
-        ui.facts.put("status", outcome.status());
-        ui.facts.put("events", outcome.events());
-        if (!"DELETE_COMPLETE".equals(outcome.status())) {
-            List<String> lines = StackOps.failureLines(outcome);
-            ui.facts.put("failures", lines);
-            ui.facts.put("result", "FAILED");
-            lines.forEach(l -> ui.note("  failed: " + l));
-            ui.finish(ExitCodes.FAILURE);
-            throw new Failure(Failure.Kind.AWS, "stack " + name + " ended in " + outcome.status() + "; the runner token in " + tokenParam
-                    + " was kept (" + ops.consoleLink(stackId) + ")");
+        String since = Concurrently.join(marker);
+        cfn.deleteStack(stackId);
+        view.progress("deleting stack " + name + " (" + watch.consoleLink(stackId) + ")");
+        StackWatch.Watched watched = watch.await(stackId, name, since, resources.size(), settings.timeout(), StackWatch.Operation.DELETION);
+        String status = watched.stack().stackStatusAsString();
+        String failed = null;
+        Optional<Stack> still = watched.status() == StackStatus.DELETE_COMPLETE ? cfn.describeStack(name) : Optional.empty();
+        if (watched.status() != StackStatus.DELETE_COMPLETE) {
+            failed = "stack " + name + " ended in " + status;
+        } else if (still.isPresent()) {
+            // DELETE_COMPLETE by id, yet the name still answers: whatever that is, it is not gone
+            failed = "stack " + name + " still exists in " + clients.region + " after its deletion completed ("
+                    + still.get().stackStatusAsString() + ")";
         }
-        if (RunnerToken.delete(clients.ssm(), tokenParam)) {
-            ui.say("deleted runner token parameter " + tokenParam);
-            ui.facts.put("tokenParameterDeleted", tokenParam);
+        if (failed != null) {
+            return new DestroyResult(Outcome.FAILED, name, clients.region, stackId, status, bucket, emptied, null, watched.events(),
+                    watched.failures(), watch.consoleLink(stackId),
+                    failed + "; the runner token in " + tokenParam + " was kept (" + watch.consoleLink(stackId) + ")");
         }
-        ui.facts.put("result", "SUCCEEDED");
-        ui.say("done: stack " + name + " deleted");
-        return ui.ok();
-    }
-
-    /** Deletes every object version and delete marker, 1000 per request; returns how many. */
-    static int empty(S3Client s3, String bucket) {
-        int count = 0;
-        try {
-            ListObjectVersionsIterable pages = s3.listObjectVersionsPaginator(b -> b.bucket(bucket));
-            List<ObjectIdentifier> batch = new ArrayList<>();
-            for (var page : pages) {
-                page.versions().forEach(v -> batch.add(ObjectIdentifier.builder().key(v.key()).versionId(v.versionId()).build()));
-                page.deleteMarkers().forEach(m -> batch.add(ObjectIdentifier.builder().key(m.key()).versionId(m.versionId()).build()));
-                while (batch.size() >= 1000) {
-                    count += deleteBatch(s3, bucket, new ArrayList<>(batch.subList(0, 1000)));
-                    batch.subList(0, 1000).clear();
-                }
-            }
-            if (!batch.isEmpty()) {
-                count += deleteBatch(s3, bucket, batch);
-            }
-        } catch (NoSuchBucketException gone) {
-            return count;
+        boolean tokenDeleted = RunnerToken.delete(clients.ssm(), tokenParam);
+        if (tokenDeleted) {
+            view.progress("deleted runner token parameter " + tokenParam);
         }
-        return count;
-    }
-
-    private static int deleteBatch(S3Client s3, String bucket, List<ObjectIdentifier> ids) {
-        var r = s3.deleteObjects(b -> b.bucket(bucket).delete(Delete.builder().objects(ids).quiet(true).build()));
-        if (r.hasErrors() && !r.errors().isEmpty()) {
-            var e = r.errors().get(0);
-            throw new Failure(Failure.Kind.AWS, "could not empty bucket " + bucket + ": " + e.code() + " " + e.message() + " (" + e.key() + ")");
-        }
-        return ids.size();
+        view.progress("done: stack " + name + " deleted");
+        return new DestroyResult(Outcome.SUCCEEDED, name, clients.region, stackId, status, bucket, emptied, tokenDeleted ? tokenParam : null,
+                watched.events(), watched.failures(), watch.consoleLink(stackId), null);
     }
 }

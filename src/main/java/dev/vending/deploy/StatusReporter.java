@@ -1,105 +1,89 @@
 package dev.vending.deploy;
 
-import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.vending.failure.Failure;
 import dev.vending.fleet.FleetTemplate;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.autoscaling.model.Activity;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.ec2.model.Instance;
 
-/** `vending status`: the stack, its group's counts, and each instance (Spot or On-Demand, type, AZ, state). */
-public record StatusReporter(AwsSettings settings, DeployContext context, PrintWriter out, PrintWriter err) {
-    public int status(String name) {
-        Ui ui = new Ui(out, err, settings.json(), context);
+/** `vending status`: the stack and its outputs, its group's counts, each instance, and recent failed launches. */
+public record StatusReporter(AwsSettings settings, DeployContext context) {
+    /** How many failed or cancelled activities are shown. */
+    static final int FAILED_LAUNCHES = 5;
+    private static final Pattern INSTANCE_ID = Pattern.compile("\\bi-[0-9a-f]{8,17}\\b");
+
+    public StatusReport status(String name) {
         try (Clients clients = new Clients(settings, context)) {
-            return run(name, clients, ui);
+            clients.prepare(Clients.Service.AUTOSCALING, Clients.Service.EC2);
+            return run(name, clients);
         } catch (SdkException e) {
             throw AwsFailures.of("status " + name, e);
         }
     }
 
-    private int run(String name, Clients clients, Ui ui) {
-        StackOps ops = new StackOps(clients, ui);
-        Optional<Stack> found = ops.find(name);
-        if (found.isEmpty()) {
-            throw new Failure(Failure.Kind.AWS, "stack " + name + " does not exist in " + clients.region);
+    private StatusReport run(String name, Clients clients) {
+        CloudFormationApi cfn = new CloudFormationApi(clients.cfn());
+        StackWatch watch = new StackWatch(cfn, null, context, clients.region);
+        Stack stack = cfn.describeStack(name)
+                .orElseThrow(() -> new Failure(Failure.Kind.AWS, "stack " + name + " does not exist in " + clients.region));
+        Map<String, String> outputs = StackWatch.outputs(stack);
+        String groupName = outputs.get(FleetTemplate.OUT_ASG);
+        if (groupName == null && stack.stackStatus() != StackStatus.REVIEW_IN_PROGRESS) {
+            groupName = cfn.resources(stack.stackId()).stream().filter(r -> "AWS::AutoScaling::AutoScalingGroup".equals(r.resourceType())
+                    && r.physicalResourceId() != null && !r.physicalResourceId().isEmpty()).map(r -> r.physicalResourceId()).findFirst().orElse(null);
         }
-        Stack stack = found.get();
-        ui.facts.put("command", "status");
-        ui.facts.put("stackName", name);
-        ui.facts.put("region", clients.region);
-        ui.facts.put("stackId", stack.stackId());
-        ui.facts.put("status", stack.stackStatusAsString());
-        if (stack.stackStatusReason() != null) {
-            ui.facts.put("statusReason", stack.stackStatusReason());
-        }
-        ui.facts.put("consoleUrl", ops.consoleLink(stack.stackId()));
-        List<String> lines = new ArrayList<>();
-        lines.add("stack " + name + ": " + ui.paint(stack.stackStatusAsString(), stack.stackStatusAsString())
-                + (stack.stackStatusReason() != null ? " (" + stack.stackStatusReason() + ")" : ""));
-        Map<String, String> outputs = ops.outputs(stack);
-        String asgName = outputs.get(FleetTemplate.OUT_ASG);
-        if (asgName == null && !"REVIEW_IN_PROGRESS".equals(stack.stackStatusAsString())) {
-            asgName = ops.physicalIdOfType(stack.stackId(), "AWS::AutoScaling::AutoScalingGroup").orElse(null);
-        }
-        if (asgName != null) {
-            String n = asgName;
-            List<AutoScalingGroup> groups = clients.autoscaling().describeAutoScalingGroups(b -> b.autoScalingGroupNames(n)).autoScalingGroups();
-            if (groups.isEmpty()) {
-                lines.add("group " + asgName + ": not found");
+        StatusReport.Group group = null;
+        List<StatusReport.Instance> instances = List.of();
+        List<StatusReport.FailedLaunch> failed = List.of();
+        if (groupName != null) {
+            AutoScalingApi autoscaling = new AutoScalingApi(clients.autoscaling());
+            String g = groupName;
+            Future<List<Activity>> activities = Concurrently.start("activities", () -> autoscaling.failedActivities(g, FAILED_LAUNCHES));
+            Optional<AutoScalingGroup> found = autoscaling.group(groupName);
+            if (found.isEmpty()) {
+                group = new StatusReport.Group(groupName, false, null, null, null, null);
             } else {
-                AutoScalingGroup g = groups.get(0);
-                long inService = g.instances().stream().filter(i -> "InService".equals(i.lifecycleStateAsString())).count();
-                Map<String, Object> gf = new LinkedHashMap<>();
-                gf.put("name", asgName);
-                gf.put("desired", g.desiredCapacity());
-                gf.put("min", g.minSize());
-                gf.put("max", g.maxSize());
-                gf.put("inService", inService);
-                ui.facts.put("group", gf);
-                lines.add("group " + asgName + ": desired " + g.desiredCapacity() + ", in service " + inService
-                        + " (min " + g.minSize() + ", max " + g.maxSize() + ")");
-                Map<String, Instance> ec2 = new LinkedHashMap<>();
-                List<String> ids = g.instances().stream().map(i -> i.instanceId()).toList();
-                if (!ids.isEmpty()) {
-                    clients.ec2().describeInstancesPaginator(b -> b.instanceIds(ids)).reservations()
-                            .forEach(r -> r.instances().forEach(i -> ec2.put(i.instanceId(), i)));
-                }
-                List<Map<String, Object>> inst = new ArrayList<>();
-                for (var i : g.instances()) {
+                AutoScalingGroup asg = found.get();
+                long inService = asg.instances().stream().filter(i -> "InService".equals(i.lifecycleStateAsString())).count();
+                group = new StatusReport.Group(groupName, true, asg.desiredCapacity(), asg.minSize(), asg.maxSize(), inService);
+                Map<String, Instance> ec2 = new Ec2Api(clients.ec2()).instances(asg.instances().stream().map(i -> i.instanceId()).toList());
+                List<StatusReport.Instance> list = new ArrayList<>();
+                for (var i : asg.instances()) {
                     Instance e = ec2.get(i.instanceId());
-                    String lifecycle = e != null && "spot".equals(e.instanceLifecycleAsString()) ? "Spot" : "On-Demand";
-                    String type = e != null && e.instanceTypeAsString() != null ? e.instanceTypeAsString() : i.instanceType();
-                    String state = e != null && e.state() != null ? e.state().nameAsString() : "?";
-                    Map<String, Object> f = new LinkedHashMap<>();
-                    f.put("instanceId", i.instanceId());
-                    f.put("lifecycle", lifecycle);
-                    f.put("instanceType", type);
-                    f.put("availabilityZone", i.availabilityZone());
-                    f.put("state", state);
-                    f.put("groupLifecycleState", i.lifecycleStateAsString());
-                    f.put("health", i.healthStatus());
-                    inst.add(f);
-                    lines.add(String.format("  %-20s %-9s %-14s %-12s %-9s %s", i.instanceId(), lifecycle, type, i.availabilityZone(),
-                            state, i.lifecycleStateAsString()));
+                    list.add(new StatusReport.Instance(i.instanceId(),
+                            e != null && "spot".equals(e.instanceLifecycleAsString()) ? "Spot" : "On-Demand",
+                            e != null && e.instanceTypeAsString() != null ? e.instanceTypeAsString() : i.instanceType(), i.availabilityZone(),
+                            e != null && e.state() != null ? e.state().nameAsString() : "?", i.lifecycleStateAsString(), i.healthStatus()));
                 }
-                ui.facts.put("instances", inst);
+                instances = list;
             }
+            failed = failedLaunches(Concurrently.join(activities), outputs.get(FleetTemplate.OUT_LOG_GROUP));
         }
-        if (!outputs.isEmpty()) {
-            ui.facts.put("outputs", outputs);
+        return new StatusReport(name, clients.region, stack.stackId(), stack.stackStatusAsString(), stack.stackStatusReason(), outputs,
+                group, instances, failed, watch.consoleLink(stack.stackId()));
+    }
+
+    /** Each failed activity, with the bootstrap log stream of the instance it names (streams are "INSTANCE/bootstrap"). */
+    static List<StatusReport.FailedLaunch> failedLaunches(List<Activity> activities, String logGroup) {
+        List<StatusReport.FailedLaunch> out = new ArrayList<>();
+        for (Activity a : activities) {
+            String text = a.description() + " " + a.cause() + " " + a.statusMessage();
+            Matcher m = INSTANCE_ID.matcher(text);
+            String stream = logGroup != null && m.find() ? m.group() + "/bootstrap" : null;
+            out.add(new StatusReport.FailedLaunch(String.valueOf(a.startTime()), a.statusCodeAsString(),
+                    a.description(), a.statusMessage() != null ? a.statusMessage() : a.cause(), stream == null ? null : logGroup, stream));
         }
-        lines.add("Console: " + ops.consoleLink(stack.stackId()));
-        if (!ui.json) {
-            lines.forEach(ui::say);
-        }
-        return ui.ok();
+        return out;
     }
 }

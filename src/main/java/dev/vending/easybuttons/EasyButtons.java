@@ -3,15 +3,11 @@ package dev.vending.easybuttons;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
-import dev.vending.cfn.Template;
 import dev.vending.cfn.TemplateFormat;
 import dev.vending.cost.CostEstimate;
 import dev.vending.cost.CostInputs;
@@ -32,10 +28,6 @@ public final class EasyButtons {
     private static final Pattern S3_HOST = Pattern.compile("(^|.*\\.)s3([.-][a-z0-9-]+)*\\.amazonaws\\.com(\\.cn)?$");
 
     private EasyButtons() {
-    }
-
-    /** What {@link #render} produced: file name to content, and scenarios this build cannot generate. */
-    public record Result(Map<String, String> files, List<String> skipped) {
     }
 
     /** The command line that regenerates the checked-in easybuttons/ directory. */
@@ -73,30 +65,16 @@ public final class EasyButtons {
         }
     }
 
-    public static Result render(String baseUrl, String region, String outDirForCommand) {
+    /** File name to content: each scenario's template and the README. */
+    public static Map<String, String> render(String baseUrl, String region, String outDirForCommand) {
         String base = checkBaseUrl(baseUrl);
         checkRegion(region);
         Map<String, String> files = new TreeMap<>();
-        List<String> skipped = new ArrayList<>();
-        Map<Scenario, String> generated = new LinkedHashMap<>();
         for (Scenario s : Scenarios.all()) {
-            Template t;
-            try {
-                t = FleetTemplate.build(s.spec());
-            } catch (IllegalStateException e) {
-                // A bootstrap script not in this build yet (the Windows one arrives separately).
-                if (e.getMessage() != null && e.getMessage().startsWith("missing bootstrap resource")) {
-                    skipped.add(s.id() + ": " + e.getMessage());
-                    continue;
-                }
-                throw e;
-            }
-            String yaml = TemplateFormat.YAML.render(t);
-            files.put(s.templateFile(), yaml);
-            generated.put(s, yaml);
+            files.put(s.templateFile(), TemplateFormat.YAML.render(FleetTemplate.build(s.spec())));
         }
-        files.put(README, readme(base, region, generated, skipped, command(outDirForCommand, base, region)));
-        return new Result(files, skipped);
+        files.put(README, readme(base, region, command(outDirForCommand, base, region)));
+        return files;
     }
 
     public static String quickCreateLink(Scenario s, String baseUrl, String region) {
@@ -108,7 +86,7 @@ public final class EasyButtons {
         return u.toString();
     }
 
-    static String readme(String base, String region, Map<Scenario, String> generated, List<String> skipped, String command) {
+    static String readme(String base, String region, String command) {
         PriceTable prices = PriceTable.bundled();
         StringBuilder r = new StringBuilder();
         r.append("# Easy buttons\n\n");
@@ -125,7 +103,7 @@ public final class EasyButtons {
         r.append("runners' instance role) and create the stack.\n\n");
         r.append("**Template location.** CloudFormation only opens a `templateURL` stored in Amazon S3. The links\n");
         r.append("below point at ").append(base).append("/.\n");
-        if (!generated.isEmpty() && !isS3(base)) {
+        if (!isS3(base)) {
             r.append("That is not an S3 URL, so the console rejects these links until the maintainers publish the files to\n");
             r.append("an S3 bucket the project owns and regenerate this page with `--template-base-url https://<bucket>.s3.amazonaws.com/easybuttons`.\n");
             r.append("Until then, download a **template** and choose *Upload a template file* in the console's *Create stack* page.\n");
@@ -133,8 +111,7 @@ public final class EasyButtons {
         r.append('\n');
         r.append("| Easy button | OS | Arch | Executor | Purchase | Runners | Instance types | Schedule | $/runner-hour On-Demand | $/runner-hour as configured | Launch | Template |\n");
         r.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-        for (var e : generated.entrySet()) {
-            Scenario s = e.getKey();
+        for (Scenario s : Scenarios.all()) {
             FleetSpec f = s.spec();
             String[] cost = costCells(f, region, prices);
             r.append("| ").append(s.title())
@@ -145,17 +122,12 @@ public final class EasyButtons {
                     .append(" | ").append(f.capacity().desired())
                     .append(" | ").append(String.join(", ", f.instanceTypes()))
                     .append(" | ").append(f.schedule() == null ? "always on"
-                            : "`" + f.schedule().startCron() + "` to `" + f.schedule().stopCron() + "` " + f.schedule().timeZone())
+                            : "`" + f.schedule().start().text() + "` to `" + f.schedule().stop().text() + "` " + f.schedule().timeZone())
                     .append(" | ").append(cost[0]).append(" | ").append(cost[1])
                     .append(" | [Launch](").append(quickCreateLink(s, base, region)).append(')')
                     .append(" | [").append(s.templateFile()).append("](").append(s.templateFile()).append(") |\n");
         }
         r.append('\n');
-        if (!skipped.isEmpty()) {
-            r.append("Not generated in this build (the command skipped them):\n\n");
-            skipped.forEach(s -> r.append("- ").append(s).append('\n'));
-            r.append('\n');
-        }
         r.append("Costs are per instance-hour in ").append(region).append(" from vending's bundled price table of ").append(prices.date())
                 .append(":\nOn-Demand is the list price of the first instance type (Windows includes the licence); \"as configured\"\n")
                 .append("blends in the table's *estimated* Spot price for the fleet's Spot share. They leave out EBS, data transfer\n")

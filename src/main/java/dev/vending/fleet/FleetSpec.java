@@ -17,6 +17,7 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
         SecuritySettings security) {
 
     public static final String DEFAULT_NAME = "gitlab-runners";
+    public static final int DEFAULT_RUNNERS = 1;
     private static final Pattern NAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9-]{0,27}");
     public static final int MAX_INSTANCE_TYPES = 20;
 
@@ -84,7 +85,7 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
      */
     public static final class Builder {
         private String name = DEFAULT_NAME;
-        private int runners = 1;
+        private int runners = DEFAULT_RUNNERS;
         private Integer min;
         private Integer max;
         private Purchase purchase = Purchase.allOnDemand();
@@ -93,16 +94,16 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
         private List<String> instanceTypes = List.of();
         private boolean allowUnknownTypes;
         private Executor executor;
-        private int concurrency = 4;
+        private int concurrency = RunnerSettings.DEFAULT_CONCURRENCY;
         private List<String> tags = List.of();
         private String gitlabUrl = RunnerSettings.DEFAULT_GITLAB_URL;
-        private String version = "latest";
+        private String version = RunnerSettings.LATEST_VERSION;
         private String dockerImage = RunnerSettings.DEFAULT_DOCKER_IMAGE;
         private boolean privileged;
         private int drainSeconds = RunnerSettings.DEFAULT_DRAIN_SECONDS;
         private String scheduleStart;
         private String scheduleStop;
-        private String timeZone = "UTC";
+        private String timeZone = Schedule.DEFAULT_TIME_ZONE;
         private Integer scheduleRunners;
         private Integer volumeSize;
         /** null: s3, except on Windows without jobs using the instance role (see the record's check) */
@@ -153,7 +154,7 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
                 schedule = new Schedule(scheduleStart, scheduleStop, timeZone, scheduleRunners != null ? scheduleRunners : Math.max(runners, 1));
             } else if (scheduleRunners != null) {
                 throw new BadInput("--schedule-runners", "needs --schedule-start and --schedule-stop");
-            } else if (!"UTC".equals(timeZone)) {
+            } else if (!Schedule.DEFAULT_TIME_ZONE.equals(timeZone)) {
                 // accepted but only meaningful with a schedule; still validated so typos are caught
                 new Schedule("0 0 * * *", "0 1 * * *", timeZone, 1);
             }

@@ -249,7 +249,7 @@ public final class FleetTemplate {
     private static String description(FleetSpec spec) {
         String types = String.join(", ", spec.instanceTypes());
         String schedule = spec.schedule() == null ? "always on"
-                : "scheduled " + spec.schedule().startCron() + " / " + spec.schedule().stopCron() + " " + spec.schedule().timeZone();
+                : "scheduled " + spec.schedule().start().text() + " / " + spec.schedule().stop().text() + " " + spec.schedule().timeZone();
         return "vending GitLab Runner fleet '" + spec.name() + "': " + spec.capacity().desired() + " x " + spec.os().id() + " "
                 + spec.arch().awsName() + " " + spec.runner().executor().id() + ", " + spec.purchase().describe() + " (" + types + "), "
                 + schedule;

@@ -43,7 +43,7 @@ record FleetValues(List<?> instanceTypes, CfnValue onDemandBase, CfnValue onDema
         return new FleetValues(spec.instanceTypes(), CfnValue.of(p.onDemandBase()), CfnValue.of(p.onDemandPercentAboveBase()),
                 p.usesSpot() ? "price-capacity-optimized" : null, p.usesSpot() ? CfnValue.of(true) : null,
                 CfnValue.of(jobsReachImds(spec) ? 2 : 1), CfnValue.of(spec.volumeSizeGiB()), null,
-                s == null ? null : new ScheduleValues(CfnValue.of(s.startCron()), CfnValue.of(s.stopCron()),
+                s == null ? null : new ScheduleValues(CfnValue.of(s.start().text()), CfnValue.of(s.stop().text()),
                         CfnValue.of(s.timeZone()), CfnValue.of(s.runnersWhenStarted()), null),
                 Map.of(), CfnValue.of(String.join(",", spec.runnerTags().onInstance(p.allSpotOnly()))),
                 CfnValue.of(String.join(",", spec.runnerTags().anyInstance(p))));
@@ -131,13 +131,13 @@ record FleetValues(List<?> instanceTypes, CfnValue onDemandBase, CfnValue onDema
         Schedule s = spec.schedule();
         String cron = "^$|^[0-9A-Za-z*/,-]+ [0-9A-Za-z*/,-]+ [0-9A-Za-z*/,-]+ [0-9A-Za-z*/,-]+ [0-9A-Za-z*/,-]+$";
         t.add(Parameter.string("ScheduleStart").group(gSchedule).label("Start (cron)")
-                .description("When the fleet scales up, e.g. 0 8 * * 1-5").defaultValue(s == null ? "" : s.startCron())
+                .description("When the fleet scales up, e.g. 0 8 * * 1-5").defaultValue(s == null ? "" : s.start().text())
                 .allowedPattern(cron));
         t.add(Parameter.string("ScheduleStop").group(gSchedule).label("Stop (cron)")
-                .description("When the fleet scales to zero, e.g. 0 18 * * 1-5").defaultValue(s == null ? "0 18 * * 1-5" : s.stopCron())
+                .description("When the fleet scales to zero, e.g. 0 18 * * 1-5").defaultValue(s == null ? "0 18 * * 1-5" : s.stop().text())
                 .allowedPattern(cron));
         t.add(Parameter.string("ScheduleTimeZone").group(gSchedule).label("Time zone (IANA)")
-                .defaultValue(s == null ? "UTC" : s.timeZone()).allowedPattern("^[A-Za-z0-9_+/-]{1,64}$"));
+                .defaultValue(s == null ? Schedule.DEFAULT_TIME_ZONE : s.timeZone()).allowedPattern("^[A-Za-z0-9_+/-]{1,64}$"));
         t.add(Parameter.number("ScheduleRunners").group(gSchedule).label("Instances when started")
                 .defaultValue(s == null ? Math.max(1, spec.capacity().desired()) : s.runnersWhenStarted()).minValue(1).maxValue(Capacity.LIMIT));
         Condition hasSchedule = t.add(new Condition("HasSchedule", Fn.and(Fn.not(Fn.equalTo(Fn.ref("ScheduleStart"), "")),

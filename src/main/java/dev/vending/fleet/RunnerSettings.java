@@ -24,6 +24,9 @@ public record RunnerSettings(Executor executor, int concurrency, List<String> ta
         String dockerImage, boolean privileged, int drainSeconds) {
 
     public static final String DEFAULT_GITLAB_URL = "https://gitlab.com";
+    /** The newest release, resolved on the instance at boot. */
+    public static final String LATEST_VERSION = "latest";
+    public static final int DEFAULT_CONCURRENCY = 4;
     public static final String DEFAULT_DOCKER_IMAGE = "public.ecr.aws/docker/library/alpine:latest";
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,62}");
     private static final Pattern VERSION = Pattern.compile("latest|\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");

@@ -5,13 +5,13 @@ import java.time.ZoneId;
 import dev.vending.failure.BadInput;
 
 /**
- * Scheduled uptime: scale to {@code runnersWhenStarted} at {@code startCron} and to zero at
- * {@code stopCron}, both in {@code timeZone} (IANA name).
+ * Scheduled uptime: scale to {@code runnersWhenStarted} at {@code start} and to zero at
+ * {@code stop}, both in {@code timeZone} (IANA name).
  */
-public record Schedule(String startCron, String stopCron, String timeZone, int runnersWhenStarted) {
+public record Schedule(CronExpression start, CronExpression stop, String timeZone, int runnersWhenStarted) {
+    public static final String DEFAULT_TIME_ZONE = "UTC";
+
     public Schedule {
-        startCron = CronExpression.validate("--schedule-start", startCron);
-        stopCron = CronExpression.validate("--schedule-stop", stopCron);
         if (timeZone == null || !ZoneId.getAvailableZoneIds().contains(timeZone)) {
             throw new BadInput("--timezone", "unknown time zone '" + timeZone
                     + "' (expected an IANA name such as UTC, Europe/Berlin or America/New_York)");
@@ -20,8 +20,14 @@ public record Schedule(String startCron, String stopCron, String timeZone, int r
             throw new BadInput("--schedule-runners", "must be between 1 and " + Capacity.LIMIT
                     + " (got " + runnersWhenStarted + ")");
         }
-        if (startCron.equals(stopCron)) {
+        if (start.equals(stop)) {
             throw new BadInput("--schedule-stop", "is the same as --schedule-start");
         }
+    }
+
+    /** From the flags' text: {@code --schedule-start}, {@code --schedule-stop}, {@code --timezone}, {@code --schedule-runners}. */
+    public Schedule(String startCron, String stopCron, String timeZone, int runnersWhenStarted) {
+        this(CronExpression.parse("--schedule-start", startCron), CronExpression.parse("--schedule-stop", stopCron), timeZone,
+                runnersWhenStarted);
     }
 }

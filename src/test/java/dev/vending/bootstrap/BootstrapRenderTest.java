@@ -2,10 +2,13 @@ package dev.vending.bootstrap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -87,6 +90,27 @@ class BootstrapRenderTest {
                 + "VENDING_EOF\n"));
         assertTrue(body.contains("#!/bin/bash\n"), "shebangs stay");
         assertFalse(body.contains("\n#  - "), "comments go");
+    }
+
+    @Test
+    void rendersFromWhatItIsGivenEscapingLiteralSubReferences() {
+        for (HostOs os : HostOs.values()) {
+            Map<Placeholder, String> values = new EnumMap<>(Placeholder.class);
+            for (Placeholder p : Placeholder.values()) {
+                values.put(p, "v-" + p.name());
+            }
+            values.put(Placeholder.USER_TAGS, "${AWS::AccountId}");
+            RenderedScript script = Bootstrap.render(os, values, Map.of(Placeholder.CONCURRENCY, "${Concurrency}"));
+            assertEquals(os, script.os());
+            // a value's own "${" reaches the instance as written (Fn::Sub's escape), a deploy-time one is a reference
+            assertTrue(script.header().contains(Bootstrap.quote("${!AWS::AccountId}", os)), os + ": " + script.header());
+            assertTrue(script.header().contains(Bootstrap.quote("${Concurrency}", os)), os + ": " + script.header());
+            assertFalse(script.header().contains("v-CONCURRENCY"), os.name());
+            assertTrue(script.header().contains(Bootstrap.quote("v-RUNNER_VERSION", os)), os.name());
+            values.remove(Placeholder.RUNNER_VERSION);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> Bootstrap.render(os, values, Map.of()));
+            assertTrue(e.getMessage().contains("@@RUNNER_VERSION@@"), e.getMessage());
+        }
     }
 
     @Test

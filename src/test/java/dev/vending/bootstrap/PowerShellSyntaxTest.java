@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import dev.vending.fleet.OperatingSystem;
  * parsed by the tree-sitter PowerShell grammar (node + WebAssembly). .ci/run installs the two npm
  * packages into .tools/ps-syntax; without them the test skips, except under CI where it fails.
  */
+@Tag("slow")
 class PowerShellSyntaxTest {
     static final String INSTALL = "npm install --prefix .tools/ps-syntax --no-audit --no-fund --ignore-scripts "
             + "tree-sitter-powershell@0.26.4 web-tree-sitter@0.25.10";

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -24,6 +25,7 @@ import dev.vending.fleet.FleetSpec;
 import dev.vending.fleet.OperatingSystem;
 
 /** shellcheck on every rendered Linux user data script and on the scripts the bootstrap installs. */
+@Tag("slow")
 class ShellcheckTest {
     @TempDir
     static Path dir;
@@ -53,11 +55,21 @@ class ShellcheckTest {
         }
         all.add(Arguments.of("linux-watcher.sh", Bootstrap.resource("linux-watcher.sh")));
         all.add(Arguments.of("linux-unregister-on-shutdown.sh", Bootstrap.resource("linux-unregister-on-shutdown.sh")));
-        // the project's own scripts: the launcher, the CI entry point, the start-up benchmark
+        // the project's own scripts: the launcher, the CI scripts, benchmarks and test tools
         Path project = Path.of(System.getProperty("vending.project.dir", "."));
-        for (String own : List.of("vending", ".ci/run", "src/bench/startup.sh")) {
+        List<String> own = new ArrayList<>(List.of("vending", ".ci/run", ".ci/package"));
+        for (String dir : List.of("src/bench", "src/test/tools")) {
+            try (Stream<Path> files = Files.list(project.resolve(dir))) {
+                files.map(f -> dir + "/" + f.getFileName()).filter(f -> f.endsWith(".sh")).sorted().forEach(own::add);
+            } catch (java.nio.file.NoSuchFileException e) {
+                // directory not there: nothing to check
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        for (String name : own) {
             try {
-                all.add(Arguments.of(own, Files.readString(project.resolve(own), StandardCharsets.UTF_8)));
+                all.add(Arguments.of(name, Files.readString(project.resolve(name), StandardCharsets.UTF_8)));
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

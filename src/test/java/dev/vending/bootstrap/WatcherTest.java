@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterEach;
@@ -28,6 +29,8 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * Runs the real Linux termination watcher against a fake instance metadata service (IMDSv2, with
  * answers the test changes) and fake gitlab-runner and aws executables that record their calls.
+ * Waits are polls on what the watcher did (its calls, or how often it asked IMDS), never fixed
+ * sleeps: "nothing happened" means nothing over several of the watcher's own polling rounds.
  */
 class WatcherTest {
     private static final String INSTANCE = "i-0abc123def4567890";
@@ -44,8 +47,12 @@ class WatcherTest {
     private HttpServer imds;
     private volatile String lifecycleState = "InService";
     private volatile String spotAction;
+    /** How often the watcher asked for its lifecycle state: one per polling round. */
+    private final AtomicInteger lifecyclePolls = new AtomicInteger();
     private Path calls;
     private Process watcher;
+    /** When set, the fake `gitlab-runner stop` (the jobs) runs until this file exists. */
+    private Path jobsDone;
 
     @BeforeEach
     void start() throws IOException {
@@ -88,6 +95,7 @@ class WatcherTest {
             code = 200;
             body = INSTANCE;
         } else if (path.equals("/latest/meta-data/autoscaling/target-lifecycle-state")) {
+            lifecyclePolls.incrementAndGet();
             code = 200;
             body = lifecycleState;
         } else if (path.equals("/latest/meta-data/spot/instance-action") && spotAction != null) {
@@ -114,6 +122,9 @@ class WatcherTest {
         env.put("VENDING_SPOT_MARGIN_SECONDS", "1");
         env.put("FAKE_CALLS", calls.toString());
         env.put("FAKE_STOP_SECONDS", Double.toString(stopSeconds));
+        if (jobsDone != null) {
+            env.put("FAKE_STOP_UNTIL", jobsDone.toString());
+        }
         watcher = pb.start();
     }
 
@@ -134,6 +145,22 @@ class WatcherTest {
             Thread.sleep(50);
         }
         fail("timed out; calls so far " + calls() + "\nwatcher log:\n" + log());
+    }
+
+    /**
+     * Waits until the watcher has started {@code rounds} more polling rounds; the rounds before the
+     * last one have then run to their end, whatever they were going to do.
+     */
+    private void awaitRounds(int rounds) throws IOException, InterruptedException {
+        int target = lifecyclePolls.get() + rounds;
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (lifecyclePolls.get() < target) {
+            if (System.nanoTime() > end || !watcher.isAlive()) {
+                fail("the watcher did not poll " + rounds + " more times (alive: " + watcher.isAlive() + "); calls " + calls()
+                        + "\nlog:\n" + log());
+            }
+            Thread.sleep(20);
+        }
     }
 
     private void awaitExit(long seconds) throws InterruptedException, IOException {
@@ -160,7 +187,7 @@ class WatcherTest {
     @Test
     void doesNothingWhileInService() throws Exception {
         runWatcher(0, 60);
-        Thread.sleep(1500);
+        awaitRounds(10);
         assertTrue(watcher.isAlive(), log());
         assertEquals(List.of(), calls());
         assertTrue(log().contains("watching " + INSTANCE), log());
@@ -169,17 +196,21 @@ class WatcherTest {
     @Test
     void scaleInWithBusyRunnerHeartbeatsUntilJobsFinishThenUnregistersAndCompletes() throws Exception {
         lifecycleState = "Terminated";
-        runWatcher(1.5, 60);
+        jobsDone = dir.resolve("jobs-done");
+        runWatcher(0, 60);
+        // the jobs run until the test says so: three heartbeats, and nothing else meanwhile
+        awaitCalls(c -> c.stream().filter(HEARTBEAT::equals).count() >= 3, 10_000);
+        assertEquals(List.of(STOP, HEARTBEAT), phases(calls()), "only heartbeats while jobs run");
+        Files.createFile(jobsDone);
         awaitExit(10);
         List<String> calls = calls();
         assertEquals(List.of(STOP, HEARTBEAT, UNREGISTER, COMPLETE), phases(calls), calls.toString());
-        assertTrue(calls.stream().filter(HEARTBEAT::equals).count() >= 3, "heartbeats every 0.3 s during a 1.5 s drain: " + calls);
     }
 
     @Test
     void rollingReplacementOfAnIdleRunnerStopsUnregistersAndCompletesWithoutHeartbeat() throws Exception {
         runWatcher(0, 60);
-        Thread.sleep(700);
+        awaitRounds(4);
         assertEquals(List.of(), calls(), "nothing while InService");
         lifecycleState = "Terminated";
         awaitExit(10);
@@ -198,16 +229,16 @@ class WatcherTest {
     @Test
     void spotNoticeStopsAtOnceUnregistersBeforeTheInterruptionAndCompletesOnlyWhenAutoScalingTerminates() throws Exception {
         runWatcher(300, 60);
-        Thread.sleep(500);
-        Instant interruption = Instant.now().plusSeconds(3);
+        awaitRounds(2);
+        Instant interruption = Instant.now().plusSeconds(5);
         long noticed = System.nanoTime();
         spotAction = "{\"action\": \"terminate\", \"time\": \"" + interruption.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\"}";
-        awaitCalls(c -> c.contains(STOP), 1000);
-        assertTrue(System.nanoTime() - noticed < TimeUnit.MILLISECONDS.toNanos(800), "stop within a few polls of the notice");
-        awaitCalls(c -> c.contains(UNREGISTER), 4000);
+        awaitCalls(c -> c.contains(STOP), 3000);
+        assertTrue(System.nanoTime() - noticed < TimeUnit.MILLISECONDS.toNanos(2000), "stop within a few polls (0.1 s) of the notice");
+        awaitCalls(c -> c.contains(UNREGISTER), 6000);
         assertTrue(Instant.now().isBefore(interruption), "unregistered before the interruption time");
         assertEquals(List.of(STOP, UNREGISTER), calls(), "no lifecycle calls: the instance is still InService");
-        Thread.sleep(400);
+        awaitRounds(4);
         assertEquals(List.of(STOP, UNREGISTER), calls());
         assertTrue(watcher.isAlive());
 
@@ -220,7 +251,7 @@ class WatcherTest {
     void spotNoticeOnAnIdleRunnerUnregistersAtOnce() throws Exception {
         spotAction = "{\"action\": \"terminate\", \"time\": \"" + Instant.now().plusSeconds(120) + "\"}";
         runWatcher(0, 60);
-        awaitCalls(c -> c.contains(UNREGISTER), 3000);
+        awaitCalls(c -> c.contains(UNREGISTER), 6000);
         assertEquals(List.of(STOP, UNREGISTER), calls());
     }
 }

@@ -26,10 +26,21 @@ class TemplateWritersTest {
 
     @Test
     void scalarIntrinsicsKeepTheirShortFormTags() {
-        String yaml = YamlTemplateWriter.write(tree(List.of(Fn.ref("Vpc"), Fn.sub("${AWS::StackName}-x"), Fn.REGION)));
+        String yaml = YamlTemplateWriter.write(tree(List.of(Fn.ref("Vpc"), Fn.sub("${AWS::StackName}-x"), Fn.ref("AWS::Region"))));
         assertEquals(List.of("!Ref", "!Sub", "!Ref"), CfnYaml.tags(yaml));
         assertEquals(List.of(Map.of("Ref", "Vpc"), Map.of("Fn::Sub", "${AWS::StackName}-x"), Map.of("Ref", "AWS::Region")),
                 CfnYaml.load(yaml).get("V"));
+    }
+
+    @Test
+    void literalValuesAreWrittenAsThePlainValue() {
+        List<Object> values = List.of(CfnValue.of("x"), CfnValue.of(2), CfnValue.of(true), Fn.ifThen(new Condition("C", Fn.equalTo("a", "b")),
+                CfnValue.of(2), CfnValue.of(1)));
+        assertEquals(YamlTemplateWriter.write(tree(List.of("x", 2, true, Fn.ifThen(new Condition("C", Fn.equalTo("a", "b")), 2, 1)))),
+                YamlTemplateWriter.write(tree(values)));
+        assertEquals(JsonTemplateWriter.write(tree(List.of("x", 2, true))), JsonTemplateWriter.write(tree(values.subList(0, 3))));
+        assertThrows(IllegalArgumentException.class, () -> new CfnValue.Literal(List.of("not", "a", "literal")));
+        assertThrows(IllegalArgumentException.class, () -> new CfnValue.Literal(null));
     }
 
     @Test
@@ -60,7 +71,7 @@ class TemplateWritersTest {
 
     @Test
     void deeperNestingStaysValid() {
-        Object v = Fn.select(0, Fn.getAZs());
+        Object v = new Intrinsic("Fn::Select", List.of(0, new Intrinsic("Fn::GetAZs", "")));
         String yaml = YamlTemplateWriter.write(tree(Fn.base64(Fn.join("", List.of(Fn.sub("a ${X}"), "b\nc\n")))));
         assertEquals(Map.of("Fn::Base64", Map.of("Fn::Join", List.of("", List.of(Map.of("Fn::Sub", "a ${X}"), "b\nc\n")))),
                 CfnYaml.load(yaml).get("V"));

@@ -23,6 +23,17 @@ class ReferenceDocTest {
         md.append("Generated from the code by `ReferenceDocTest` (regenerate: `").append(REGENERATE).append("`).\n");
         md.append("Exit codes for every command: 0 success, 1 AWS or I/O failure (or a failed deployment), ")
                 .append("2 bad input (nothing written or changed), 130 interrupted.\n\n");
+        md.append("Every command that prints a report takes `--output text|json`; every command that calls AWS takes ")
+                .append("`--region`, `--profile` and `--endpoint-url`. `vending help COMMAND` is `vending COMMAND --help`; ")
+                .append("tab completion for bash and zsh: `source <(vending generate-completion)`.\n\n");
+        md.append("Environment:\n\n| variable | effect |\n|---|---|\n");
+        md.append("| `AWS_REGION`, `AWS_DEFAULT_REGION` | the region when `--region` is not given (deploy, status, destroy) |\n");
+        md.append("| `AWS_PROFILE`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` | credentials when `--profile` ")
+                .append("is not given, as for the AWS CLI |\n");
+        md.append("| `AWS_ENDPOINT_URL` | where AWS calls go when `--endpoint-url` is not given (the AWS SDKs' standard variable): ")
+                .append("moto, LocalStack, a proxy or VPC endpoint. `--endpoint-url` wins over it. |\n");
+        md.append("| `NO_COLOR` | set to anything: no colours, in help or in deploy's progress (colours appear only on a terminal anyway) |\n");
+        md.append("| `GITLAB_RUNNER_TOKEN` | the runner token for `deploy` when `--token-file` is not given |\n\n");
         md.append("## vending\n\n```\n").append(root.getUsageMessage(CommandLine.Help.Ansi.OFF)).append("```\n");
         root.getSubcommands().forEach((name, sub) -> {
             if (!sub.getCommandSpec().usageMessage().hidden()) {

@@ -12,12 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The AWS SDK must not load unless --live-prices is given: runs the CLI in a fresh JVM with
  * -verbose:class and looks for SDK classes.
  */
+@Tag("slow")
 class AwsSdkNotLoadedTest {
 
     static String classesLoaded(String... args) throws Exception {
@@ -49,7 +51,7 @@ class AwsSdkNotLoadedTest {
     @Test
     void defaultCostPathAndGenerateDoNotLoadTheSdk() throws Exception {
         assertTrue(System.getProperty("java.class.path").contains(File.pathSeparator), "needs the test class path");
-        for (String[] args : List.of(new String[] {"cost", "--spot"}, new String[] {"cost", "--format", "json"},
+        for (String[] args : List.of(new String[] {"cost", "--spot"}, new String[] {"cost", "--format", "json"}, new String[] {"cost", "--output", "json"},
                 new String[] {"generate", "--spot"}, new String[] {"generate", "--os", "windows", "--format", "json"},
                 new String[] {"--help"})) {
             String loaded = classesLoaded(args);

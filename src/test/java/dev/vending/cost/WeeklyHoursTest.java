@@ -44,9 +44,20 @@ class WeeklyHoursTest {
     }
 
     @Test
+    void listsRangesAndStepsCountFromTheFirstStart() {
+        // starts at 8:00 and 9:00 on weekdays: up from 8:00
+        assertEquals(50, hours("0 8-9 * * 1-5", "0 18 * * 1-5"), 1e-9);
+        assertEquals(70, hours("*/15 8 * * *", "0 18 * * *"), 1e-9);
+        // Monday, Wednesday and Friday
+        assertEquals(30, hours("0 8 * * 1-5/2", "0 18 * * 1-5"), 1e-9);
+        // stops every 30 minutes from 18:00 to 18:30: down from 18:00
+        assertEquals(50, hours("0 8 * * 1-5", "0,30 18 * * 1-5"), 1e-9);
+    }
+
+    @Test
     void refusesWhatItCannotCount() {
-        for (String[] s : new String[][] {{"0 8-9 * * 1-5", "0 18 * * 1-5"}, {"*/15 8 * * *", "0 18 * * *"},
-                {"0 8 1 * *", "0 18 1 * *"}, {"0 8 * * 1-5/2", "0 18 * * 1-5"}, {"0 8 * * 1", "0 8 * * 1-5"}}) {
+        for (String[] s : new String[][] {{"0 8 1 * *", "0 18 1 * *"}, {"0 8 * * 1-5", "0 18 * JAN *"},
+                {"0 8 * * 1", "0 8 * * 1-5"}}) {
             BadInput e = assertThrows(BadInput.class, () -> hours(s[0], s[1]), String.join(" / ", s));
             assertTrue(e.line().contains("--hours-per-week"), e.line());
         }

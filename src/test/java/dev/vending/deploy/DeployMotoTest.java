@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,7 @@ import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 import dev.vending.failure.BadInput;
 
 /** deploy, status and destroy in-process against a real moto server. */
+@Tag("slow")
 class DeployMotoTest {
     @RegisterExtension
     static MotoServer moto = new MotoServer();
@@ -176,8 +178,8 @@ class DeployMotoTest {
         assertTrue(declined.out().contains("cancelled; nothing changed"), declined.all());
         assertFalse(declined.all().contains(TOKEN), "the prompted token is never echoed");
         try (CloudFormationClient cfn = client(CloudFormationClient.builder()); SsmClient ssm = client(SsmClient.builder())) {
-            assertTrue(cfn.listStacks().stackSummaries().stream().noneMatch(st -> "CREATE_COMPLETE".equals(st.stackStatusAsString())),
-                    "declining creates nothing");
+            assertTrue(cfn.listStacks().stackSummaries().stream().allMatch(st -> "DELETE_COMPLETE".equals(st.stackStatusAsString())),
+                    "declining leaves no stack, not even the REVIEW_IN_PROGRESS one the change set made");
             assertThrowsNotFound(ssm, "/vending/vending-asked/runner-token");
         }
 
@@ -190,6 +192,80 @@ class DeployMotoTest {
             assertEquals(TOKEN, ssm.getParameter(b -> b.name("/vending/vending-asked/runner-token").withDecryption(true))
                     .parameter().value());
         }
+    }
+
+    @Test
+    void ctrlCAtTheConfirmationDeletesWhatThisRunCreated() {
+        ctx.env.put("GITLAB_RUNNER_TOKEN", TOKEN);
+        ctx.interactive = true;
+        ctx.ctrlCAtPrompt = true;
+        TestContext.Result create = ctx.run(args("deploy", "--name", "ctrlc"));
+        assertEquals(130, create.code(), create.all());
+        assertTrue(create.err().contains("interrupted: change set deleted with the empty stack it made; nothing changed"), create.err());
+        try (CloudFormationClient cfn = client(CloudFormationClient.builder()); SsmClient ssm = client(SsmClient.builder())) {
+            assertTrue(cfn.listStacks().stackSummaries().stream().allMatch(st -> "DELETE_COMPLETE".equals(st.stackStatusAsString())),
+                    "no REVIEW_IN_PROGRESS stack left: " + cfn.listStacks().stackSummaries());
+            assertThrowsNotFound(ssm, "/vending/vending-ctrlc/runner-token");
+
+            // On an update, the change set goes and the stack stays as it was.
+            ctx.ctrlCAtPrompt = false;
+            TestContext.Result made = ctx.run(args("deploy", "--name", "ctrlc", "--yes"));
+            assertEquals(0, made.code(), made.all());
+            ctx.ctrlCAtPrompt = true;
+            TestContext.Result update = ctx.run(args("deploy", "--name", "ctrlc", "--runners", "2"));
+            assertEquals(130, update.code(), update.all());
+            assertTrue(update.err().contains("interrupted: change set deleted; nothing changed"), update.err());
+            // (moto lists every stack's change sets, executed ones too)
+            assertTrue(cfn.listChangeSets(b -> b.stackName("vending-ctrlc")).summaries().stream()
+                    .noneMatch(c -> "vending-ctrlc".equals(c.stackName()) && "AVAILABLE".equals(c.executionStatusAsString())),
+                    "change set left behind");
+            assertEquals("1", stackParameters(cfn, "vending-ctrlc").get("RunnerCount"));
+        }
+        assertTrue(ctx.onInterrupt.isEmpty(), "interrupt actions are unregistered after the question");
+    }
+
+    @Test
+    void previewShowsParameterChanges() {
+        ctx.env.put("GITLAB_RUNNER_TOKEN", TOKEN);
+        TestContext.Result made = ctx.run(args("deploy", "--name", "params", "--runners", "3", "--yes"));
+        assertEquals(0, made.code(), made.all());
+        TestContext.Result preview = ctx.run(args("deploy", "--name", "params", "--runners", "5", "--no-execute"));
+        assertEquals(0, preview.code(), preview.all());
+        assertTrue(preview.out().contains("Parameter changes:"), preview.out());
+        assertTrue(preview.out().matches("(?s).*~ RunnerCount\\s+3 -> 5\n.*"), preview.out());
+        assertFalse(preview.out().matches("(?s).*~ (SubnetIds|VpcId|ImageId|RunnerTokenParameterName) .*"), "unchanged parameters listed: " + preview.out());
+        TestContext.Result json = ctx.run(args("deploy", "--name", "params", "--runners", "5", "--no-execute", "--output", "json"));
+        assertTrue(json.out().contains("\"key\" : \"RunnerCount\""), json.out());
+        assertTrue(json.out().contains("\"result\" : \"NOT_EXECUTED\""), json.out());
+    }
+
+    @Test
+    void statusAndDestroyFindTheStackByFleetName() {
+        ctx.env.put("GITLAB_RUNNER_TOKEN", TOKEN);
+        assertEquals(0, ctx.run(args("deploy", "--name", "byname", "--yes", "--quiet")).code());
+        TestContext.Result status = ctx.run(args("status", "--name", "byname"));
+        assertEquals(0, status.code(), status.all());
+        assertTrue(status.out().contains("stack vending-byname: CREATE_COMPLETE"), status.out());
+        TestContext.Result both = ctx.run(args("status", "--name", "byname", "--stack-name", "vending-byname"));
+        assertEquals(2, both.code(), both.all());
+        assertTrue(both.err().contains("--name: give --name or --stack-name, not both"), both.err());
+        TestContext.Result bad = ctx.run(args("destroy", "--name", "no_such!", "--yes"));
+        assertEquals(2, bad.code(), bad.all());
+        assertTrue(bad.err().contains("--name: invalid fleet name"), bad.err());
+        TestContext.Result destroyed = ctx.run(args("destroy", "--name", "byname", "--yes"));
+        assertEquals(0, destroyed.code(), destroyed.all());
+        assertTrue(destroyed.out().contains("done: stack vending-byname deleted"), destroyed.out());
+    }
+
+    @Test
+    void quietDropsTheAdviceAndCostLines() {
+        ctx.env.put("GITLAB_RUNNER_TOKEN", TOKEN);
+        TestContext.Result loud = ctx.run(args("deploy", "--name", "quiet", "--no-execute"));
+        assertTrue(loud.err().contains("estimated cost:"), loud.err());
+        TestContext.Result quiet = ctx.run(args("deploy", "--name", "quiet", "--no-execute", "--quiet"));
+        assertEquals(0, quiet.code(), quiet.all());
+        assertFalse(quiet.err().contains("estimated cost:"), quiet.err());
+        assertTrue(quiet.out().contains("+ Add      AWS::AutoScaling::AutoScalingGroup"), "the preview stays: " + quiet.out());
     }
 
     @Test

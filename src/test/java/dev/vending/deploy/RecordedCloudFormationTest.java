@@ -2,6 +2,7 @@ package dev.vending.deploy;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -12,11 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -182,11 +182,109 @@ class RecordedCloudFormationTest {
         assertTrue(verbose.err().contains("\tat software.amazon.awssdk"), "stack trace with --verbose");
     }
 
+    TestContext.Result command(String... args) {
+        String[] base = {"--region", "us-east-1", "--endpoint-url", wm.baseUrl()};
+        String[] all = new String[args.length + base.length];
+        System.arraycopy(args, 0, all, 0, args.length);
+        System.arraycopy(base, 0, all, args.length, base.length);
+        return ctx.run(all);
+    }
+
+    @Test
+    void withoutTerminalOrYesNothingReachesAws() {
+        // Exit 2 means nothing changed: refused before the first request (today's code made a change set first).
+        TestContext.Result deploy = deploy();
+        assertEquals(2, deploy.code(), deploy.all());
+        assertTrue(deploy.err().contains("--yes: no terminal to confirm on"), deploy.err());
+        TestContext.Result destroy = command("destroy", "--stack-name", "web");
+        assertEquals(2, destroy.code(), destroy.all());
+        assertTrue(destroy.err().contains("--yes: no terminal to confirm on"), destroy.err());
+        assertEquals(0, wm.getAllServeEvents().size(), "requests were made");
+    }
+
+    /** destroy's stubs up to the deletion: the stack by name, its resources, the marker, DeleteStack. */
+    void destroyStubs() throws IOException {
+        stub(action("ListStackResources"), 200, "list-stack-resources.xml");
+        stub(action("DescribeStackEvents").inScenario("events").whenScenarioStateIs(Scenario.STARTED), 200, "describe-stack-events-before.xml");
+        stub(action("DeleteStack").inScenario("events").willSetStateTo("deleting"), 200, "delete-stack.xml");
+        stub(action("DescribeStackEvents").inScenario("events").whenScenarioStateIs("deleting"), 200, "describe-stack-events-after-delete.xml");
+        wm.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AmazonSSM.DeleteParameter"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.1").withBody("{}")));
+    }
+
+    @Test
+    void destroyIsNotSuccessWhileTheStackNameStillAnswers() throws IOException {
+        destroyStubs();
+        stub(action("DescribeStacks").withRequestBody(matching(".*StackName=web(&.*)?")), 200, "describe-stacks-update-complete.xml");
+        stub(action("DescribeStacks").withRequestBody(containing("StackName=arn")), 200, "describe-stacks-delete-complete.xml");
+
+        TestContext.Result r = command("destroy", "--stack-name", "web", "--yes");
+
+        assertEquals(1, r.code(), r.all());
+        assertTrue(r.err().contains("stack web still exists in us-east-1 after its deletion completed (UPDATE_COMPLETE); "
+                + "the runner token in /vending/web/runner-token was kept"), r.err());
+        assertFalse(r.out().contains("done: stack web deleted"), r.out());
+        wm.verify(0, postRequestedFor(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AmazonSSM.DeleteParameter")));
+    }
+
+    @Test
+    void destroyWaitsPastAStaleReadUntilTheStackIsGone() throws IOException {
+        destroyStubs();
+        stub(action("DescribeStacks").withRequestBody(matching(".*StackName=web(&.*)?")).inScenario("events")
+                .whenScenarioStateIs(Scenario.STARTED), 200, "describe-stacks-update-complete.xml");
+        stub(action("DescribeStacks").withRequestBody(matching(".*StackName=web(&.*)?")).inScenario("events")
+                .whenScenarioStateIs("deleting"), 400, "error-stack-does-not-exist.xml");
+        // right after DeleteStack, a read by id may still show the settled stack
+        stub(action("DescribeStacks").withRequestBody(containing("StackName=arn")).inScenario("poll")
+                .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("deleted"), 200, "describe-stacks-update-complete.xml");
+        stub(action("DescribeStacks").withRequestBody(containing("StackName=arn")).inScenario("poll")
+                .whenScenarioStateIs("deleted"), 200, "describe-stacks-delete-complete.xml");
+
+        TestContext.Result r = command("destroy", "--stack-name", "web", "--yes");
+
+        assertEquals(0, r.code(), r.all());
+        assertTrue(r.out().contains("DELETE_COMPLETE"), r.out());
+        assertTrue(r.out().contains("deleted runner token parameter /vending/web/runner-token"), r.out());
+        assertTrue(r.out().contains("done: stack web deleted"), r.out());
+        wm.verify(1, postRequestedFor(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AmazonSSM.DeleteParameter")));
+    }
+
+    @Test
+    void statusShowsOutputsAndFailedLaunchesWithTheirLogStream() throws IOException {
+        stub(action("DescribeStacks").withRequestBody(matching(".*StackName=vending-ci(&.*)?")), 200, "describe-stacks-with-outputs.xml");
+        stub(action("DescribeAutoScalingGroups"), 200, "describe-auto-scaling-groups.xml");
+        stub(action("DescribeScalingActivities"), 200, "describe-scaling-activities-failed.xml");
+        stub(action("DescribeInstances"), 200, "describe-instances.xml");
+
+        TestContext.Result r = command("status", "--name", "ci");
+
+        assertEquals(0, r.code(), r.all());
+        String out = r.out();
+        assertTrue(out.contains("stack vending-ci: CREATE_COMPLETE"), out);
+        assertTrue(out.contains("group vending-ci-RunnerGroup-7QX2: desired 2, in service 1 (min 0, max 3)"), out);
+        assertTrue(out.matches("(?s).*i-0a1b2c3d4e5f60718\\s+Spot\\s+m7g.large.*"), out);
+        assertTrue(out.contains("Outputs:"), out);
+        assertTrue(out.matches("(?s).*RunnerTags\\s+computetype-spot,os-linux,arch-arm64,glexecutor-docker.*"), out);
+        assertTrue(out.matches("(?s).*LogGroupName\\s+/vending/vending-ci.*"), out);
+        assertTrue(out.contains("Recent failed launches:"), out);
+        assertTrue(out.contains("Cancelled  Launching a new EC2 instance: i-0ffee0000000000a1."), out);
+        assertTrue(out.contains("    log: group /vending/vending-ci, stream i-0ffee0000000000a1/bootstrap"), out);
+        assertTrue(out.contains("Failed  Launching a new EC2 instance.  Status Reason: We currently do not have sufficient m7g.large capacity"), out);
+        assertFalse(out.contains("Successful"), "only failed and cancelled activities: " + out);
+        assertEquals(1, out.lines().filter(l -> l.contains("log: group")).count(), "a log stream only where an instance is named: " + out);
+
+        TestContext.Result json = command("status", "--name", "ci", "--output", "json");
+        assertEquals(0, json.code(), json.all());
+        assertTrue(json.out().contains("\"logStream\" : \"i-0ffee0000000000a1/bootstrap\""), json.out());
+        assertTrue(json.out().contains("\"AutoScalingGroupName\" : \"vending-ci-RunnerGroup-7QX2\""), json.out());
+        assertEquals(List.of(), wm.findAllUnmatchedRequests().stream().map(q -> q.getBodyAsString()).toList());
+    }
+
     @Test
     void ctrlCMessageSaysTheStackGoesOn() {
         try (Clients clients = new Clients(new AwsSettings("eu-central-1", null, wm.baseUrl(), false, true, null), ctx)) {
-            StackOps ops = new StackOps(clients, new Ui(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false, ctx));
-            String m = ops.interruptedMessage("vending-ci", "update");
+            StackWatch watch = new StackWatch(new CloudFormationApi(clients.cfn()), null, ctx, clients.region);
+            String m = watch.interruptedMessage("vending-ci", StackWatch.Operation.UPDATE);
             assertTrue(m.contains("interrupted: the update of stack vending-ci goes on in CloudFormation (Ctrl-C does not stop it)."), m);
             assertTrue(m.contains("Follow it with: vending status --stack-name vending-ci --region eu-central-1"), m);
         }

@@ -36,6 +36,10 @@ final class TestContext extends DeployContext {
 
     @Override
     public String readLine(String prompt) {
+        if (interactive && ctrlCAtPrompt) {
+            new java.util.ArrayList<>(onInterrupt).forEach(Runnable::run);
+            throw new dev.vending.failure.Failure(dev.vending.failure.Failure.Kind.INTERRUPTED, "interrupted");
+        }
         return interactive ? answer : null;
     }
 
@@ -44,9 +48,15 @@ final class TestContext extends DeployContext {
         return 20;
     }
 
+    /** Interrupt actions registered and not closed yet, in order. */
+    final java.util.List<Runnable> onInterrupt = new java.util.ArrayList<>();
+    /** Simulates Ctrl-C at the confirmation prompt: runs what is registered, then the process would end. */
+    boolean ctrlCAtPrompt;
+
     @Override
-    public boolean installShutdownHook() {
-        return false;
+    public Registration onInterrupt(Runnable action) {
+        onInterrupt.add(action);
+        return () -> onInterrupt.remove(action);
     }
 
     /** Result of one in-process run. */

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.util.List;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,6 +23,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
  * body or header, no output line, no stack parameter. A WireMock proxy in front of moto records
  * every request of a create, a re-deploy and a destroy.
  */
+@Tag("slow")
 class TokenNeverLeaksTest {
     @RegisterExtension
     static MotoServer moto = new MotoServer();

@@ -172,13 +172,29 @@ class FleetSpecTest {
     }
 
     @Test
+    void cronKnowsWhenInTheWeekItFires() {
+        int monday8 = (24 + 8) * 60;
+        assertEquals(new java.util.TreeSet<>(List.of(monday8, monday8 + 15, monday8 + 30, monday8 + 45)),
+                CronExpression.parse("--schedule-start", "*/15 8 * * 1").minutesOfWeek());
+        // 7 and 0 are both Sunday; a step from a single value runs to the end of the field
+        assertEquals(List.of(0, 2 * 24 * 60, 4 * 24 * 60, 6 * 24 * 60),
+                List.copyOf(CronExpression.parse("--schedule-start", "0 0 * * 0/2").minutesOfWeek()));
+        assertEquals(List.of(0, 6 * 24 * 60), List.copyOf(CronExpression.parse("--schedule-start", "0 0 * * 6-7").minutesOfWeek()));
+        assertEquals(5, CronExpression.parse("--schedule-start", "0 9 * * MON-FRI").minutesOfWeek().size());
+        assertEquals(3, CronExpression.parse("--schedule-start", "0 9 * * 1-5/2").minutesOfWeek().size());
+        assertFalse(CronExpression.parse("--schedule-start", "0 9 1 * *").weekly());
+        assertFalse(CronExpression.parse("--schedule-start", "0 9 * JAN *").weekly());
+    }
+
+    @Test
     void cronAcceptsTheAutoScalingFormsAndRejectsOthers() {
         for (String ok : List.of("0 8 * * 1-5", "*/15 6-20 * * MON-FRI", "30 7 1,15 JAN-JUN *", "0 0 * * 0", "0 0 * * 7")) {
-            assertEquals(ok, CronExpression.validate("--schedule-start", ok));
+            assertEquals(ok, CronExpression.parse("--schedule-start", ok).text());
         }
+        assertEquals("0 8 * * 1-5", CronExpression.parse("--schedule-start", "  0  8 * *\t1-5 ").text());
         for (String bad : List.of("", "0 8 * *", "0 8 * * 1-5 2026", "60 8 * * *", "0 8 32 * *", "0 8 * 13 *", "0 8 * * 8",
                 "a b c d e", "5-1 * * * *", "*/0 * * * *")) {
-            assertThrows(BadInput.class, () -> CronExpression.validate("--schedule-start", bad), bad);
+            assertThrows(BadInput.class, () -> CronExpression.parse("--schedule-start", bad), bad);
         }
     }
 

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import dev.vending.testing.TemplateInvariants;
  * Every combination of arch, OS, executor, purchase option, schedule and cache, in YAML and a
  * JSON sample, linted by one cfn-lint run that must report nothing (no error, warning or info).
  */
+@Tag("slow")
 class FleetMatrixLintTest {
     @TempDir
     Path dir;

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ import dev.vending.testing.TemplateInvariants;
  * together must lint clean in one cfn-lint run.
  * -Dvending.sweep=N changes the number of fleets (default {@value #DEFAULT_COUNT}).
  */
+@Tag("slow")
 class FleetSweepLintTest {
     static final int DEFAULT_COUNT = 400;
 

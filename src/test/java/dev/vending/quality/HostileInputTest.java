@@ -14,6 +14,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import dev.vending.cli.CliRun;
  * template, or fails with exit 1 or 2 and exactly one line on stderr (never an exception or stack
  * trace), leaving the existing -o file untouched and no temporary file behind.
  */
+@Tag("slow")
 class HostileInputTest {
     private static final String ORIGINAL = "ORIGINAL CONTENT\n";
 

@@ -20,12 +20,9 @@ public final class AutoScalingGroup extends Resource {
     private Object capacityRebalance;
     private Object healthCheckGracePeriod;
     private String healthCheckType;
-    private Object defaultInstanceWarmup;
-    private List<String> terminationPolicies;
     private final List<LifecycleHookSpecification> lifecycleHooks = new ArrayList<>();
     private final List<Tag> tags = new ArrayList<>();
     private List<String> metricsCollection;
-    private Boolean newInstancesProtectedFromScaleIn;
 
     public AutoScalingGroup(String logicalId) {
         super(logicalId);
@@ -45,12 +42,9 @@ public final class AutoScalingGroup extends Resource {
     public AutoScalingGroup capacityRebalance(Object v) { capacityRebalance = v; return this; }
     public AutoScalingGroup healthCheckGracePeriod(Object v) { healthCheckGracePeriod = v; return this; }
     public AutoScalingGroup healthCheckType(String v) { healthCheckType = v; return this; }
-    public AutoScalingGroup defaultInstanceWarmup(Object v) { defaultInstanceWarmup = v; return this; }
-    public AutoScalingGroup terminationPolicies(List<String> v) { terminationPolicies = List.copyOf(v); return this; }
     public AutoScalingGroup lifecycleHook(LifecycleHookSpecification v) { lifecycleHooks.add(v); return this; }
     public AutoScalingGroup tag(Tag v) { tags.add(v); return this; }
     public AutoScalingGroup metricsCollection(List<String> metrics) { metricsCollection = List.copyOf(metrics); return this; }
-    public AutoScalingGroup newInstancesProtectedFromScaleIn(boolean v) { newInstancesProtectedFromScaleIn = v; return this; }
 
     /** Rolling replacement that keeps runners in service (see AutoScalingRollingUpdate). */
     public AutoScalingGroup rollingUpdate(Object minInstancesInService, Object maxBatchSize, String pauseTime,
@@ -70,15 +64,6 @@ public final class AutoScalingGroup extends Resource {
         return this;
     }
 
-    /** Wait for {@code count} success signals (cfn-signal from the bootstrap) within {@code timeout}. */
-    public AutoScalingGroup resourceSignal(Object count, String timeout) {
-        Map<String, Object> signal = new LinkedHashMap<>();
-        signal.put("Count", count);
-        signal.put("Timeout", timeout);
-        creationPolicy(Map.of("ResourceSignal", signal));
-        return this;
-    }
-
     @Override
     protected Props properties() {
         return Props.of()
@@ -91,9 +76,6 @@ public final class AutoScalingGroup extends Resource {
                 .put("CapacityRebalance", capacityRebalance)
                 .put("HealthCheckType", healthCheckType)
                 .put("HealthCheckGracePeriod", healthCheckGracePeriod)
-                .put("DefaultInstanceWarmup", defaultInstanceWarmup)
-                .put("NewInstancesProtectedFromScaleIn", newInstancesProtectedFromScaleIn)
-                .put("TerminationPolicies", terminationPolicies)
                 .put("LifecycleHookSpecificationList", lifecycleHooks.isEmpty() ? null : Props.all(lifecycleHooks))
                 .put("MetricsCollection", metricsCollection == null ? null
                         : List.of(Props.of().put("Granularity", "1Minute").put("Metrics", metricsCollection).toMap()))

@@ -13,7 +13,6 @@ import dev.vending.cfn.Resource;
  * the builder has no switch to turn either off.
  */
 public final class LaunchTemplate extends Resource {
-    private Object launchTemplateName;
     private Object imageId;
     private Object instanceProfileArn;
     private final List<Object> securityGroupIds = new ArrayList<>();
@@ -22,7 +21,6 @@ public final class LaunchTemplate extends Resource {
     private Object rootVolumeSizeGiB;
     private Object userData;
     private Object rootVolumeKmsKeyId;
-    private boolean detailedMonitoring;
     private final List<Tag> instanceTags = new ArrayList<>();
 
     public LaunchTemplate(String logicalId) {
@@ -34,7 +32,6 @@ public final class LaunchTemplate extends Resource {
         return "AWS::EC2::LaunchTemplate";
     }
 
-    public LaunchTemplate launchTemplateName(Object v) { launchTemplateName = v; return this; }
     public LaunchTemplate imageId(Object v) { imageId = v; return this; }
     public LaunchTemplate instanceProfileArn(Object v) { instanceProfileArn = v; return this; }
     public LaunchTemplate securityGroupId(Object v) { securityGroupIds.add(v); return this; }
@@ -44,7 +41,6 @@ public final class LaunchTemplate extends Resource {
     public LaunchTemplate userData(Object v) { userData = v; return this; }
     /** Root volume key; null for the account's default EBS key. */
     public LaunchTemplate rootVolumeKmsKeyId(Object v) { rootVolumeKmsKeyId = v; return this; }
-    public LaunchTemplate detailedMonitoring(boolean v) { detailedMonitoring = v; return this; }
     /** Tags put on instances and their volumes at launch. */
     public LaunchTemplate instanceTag(Tag v) { instanceTags.add(v); return this; }
 
@@ -74,11 +70,10 @@ public final class LaunchTemplate extends Resource {
                 .put("MetadataOptions", metadata)
                 .put("BlockDeviceMappings", rootDeviceName == null ? null
                         : List.of(Props.of().put("DeviceName", rootDeviceName).put("Ebs", ebs.toMap()).toMap()))
-                .put("Monitoring", Map.of("Enabled", detailedMonitoring))
+                // basic (5-minute) EC2 monitoring: detailed monitoring is billed per metric
+                .put("Monitoring", Map.of("Enabled", false))
                 .put("TagSpecifications", tagSpecs.isEmpty() ? null : tagSpecs)
                 .put("UserData", userData);
-        return Props.of()
-                .put("LaunchTemplateName", launchTemplateName)
-                .put("LaunchTemplateData", data.toMap());
+        return Props.of().put("LaunchTemplateData", data.toMap());
     }
 }

@@ -1,0 +1,197 @@
+package dev.vending.cli;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import dev.vending.deploy.DeployContext;
+import dev.vending.deploy.DeployResult;
+import dev.vending.deploy.DeployView;
+import dev.vending.deploy.DestroyResult;
+import dev.vending.deploy.Outcome;
+import dev.vending.deploy.Plan;
+import dev.vending.deploy.StackEventLine;
+import dev.vending.deploy.StatusReport;
+
+/**
+ * How deploy, destroy and status look. Text mode: the report on stdout, prompts and warnings on
+ * stderr, colours only on a terminal without NO_COLOR. JSON mode: progress on stderr and the
+ * command's result written once to stdout as one document.
+ */
+final class DeployConsole implements DeployView {
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final boolean json;
+    private final DeployContext context;
+    private final boolean colour;
+
+    DeployConsole(PrintWriter out, PrintWriter err, boolean json, DeployContext context) {
+        this.out = out;
+        this.err = err;
+        this.json = json;
+        this.context = context;
+        this.colour = !json && context.interactive() && context.env("NO_COLOR") == null;
+    }
+
+    @Override
+    public void progress(String line) {
+        PrintWriter w = json ? err : out;
+        w.println(line);
+        w.flush();
+    }
+
+    @Override
+    public void warn(String line) {
+        err.println(line);
+        err.flush();
+    }
+
+    @Override
+    public void plan(Plan plan) {
+        int n = plan.changes().size();
+        progress((plan.create() ? "Create" : "Update") + " stack " + plan.stackName() + ": " + n + " resource change" + (n == 1 ? "" : "s"));
+        for (Plan.ResourceChange c : plan.changes()) {
+            String action = c.action() == null ? "" : c.action();
+            String sign = switch (action) {
+                case "Add" -> "+";
+                case "Modify" -> "~";
+                case "Remove" -> "-";
+                default -> "?";
+            };
+            String replacement = c.replacement() == null ? "" : switch (c.replacement()) {
+                case "True" -> "replace";
+                case "Conditional" -> "may replace";
+                default -> "";
+            };
+            progress(paint("Add".equals(action) ? "X_COMPLETE" : "Remove".equals(action) ? "X_FAILED" : "X_IN_PROGRESS",
+                    String.format("  %s %-8s %-40s %-34s %s", sign, action, c.resourceType(), c.logicalResourceId(), replacement).stripTrailing()));
+        }
+        if (plan.changes().isEmpty()) {
+            progress("  (CloudFormation lists no resource changes: only parameters, tags or outputs change)");
+        }
+        if (!plan.parameterChanges().isEmpty()) {
+            progress("Parameter changes:");
+            for (Plan.ParameterChange p : plan.parameterChanges()) {
+                progress(String.format("  ~ %-26s %s -> %s", p.key(), p.before() == null ? "(new)" : show(p.before()), show(p.after())));
+            }
+        }
+    }
+
+    private static String show(String value) {
+        return value.isEmpty() ? "''" : value;
+    }
+
+    @Override
+    public boolean confirm(String question) {
+        String answer = context.readLine(question + " [y/N] ");
+        return answer != null && (answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"));
+    }
+
+    @Override
+    public void event(StackEventLine e) {
+        String time = e.timestamp() != null && e.timestamp().length() >= 19 ? e.timestamp().substring(11, 19) : String.valueOf(e.timestamp());
+        String reason = e.reason() == null ? "" : "  " + e.reason();
+        progress(paint(e.status(), String.format("%s  %-44s %-40s %s%s", time, e.status(), e.logicalResourceId(), e.resourceType(), reason)));
+    }
+
+    @Override
+    public void resourcesDone(int done, int total, String stackStatus) {
+        progress(String.format("  ... %d of %d resources done, stack %s", done, total, stackStatus));
+    }
+
+    /** The end of a deploy: outputs, runner tags and the console link, or what failed; the JSON document. */
+    void deployed(DeployResult r) {
+        if (r.result() == Outcome.FAILED) {
+            r.failures().forEach(l -> warn("  failed: " + l));
+        } else if (r.result() == Outcome.SUCCEEDED) {
+            outputs(r.outputs());
+            if (!r.runnerTags().isEmpty()) {
+                progress("Runner tags for .gitlab-ci.yml:");
+                progress("  tags: [" + String.join(", ", r.runnerTags()) + "]");
+            }
+            progress("Console: " + r.consoleUrl());
+            progress("done: stack " + r.stackName() + " " + r.status().toLowerCase(Locale.ROOT).replace('_', ' '));
+        }
+        document("deploy", r, r.result());
+    }
+
+    void destroyed(DestroyResult r) {
+        if (r.result() == Outcome.FAILED) {
+            r.failures().forEach(l -> warn("  failed: " + l));
+        }
+        document("destroy", r, r.result());
+    }
+
+    void status(StatusReport r) {
+        if (!json) {
+            out.println("stack " + r.stackName() + ": " + paint(r.status(), r.status()) + (r.statusReason() != null ? " (" + r.statusReason() + ")" : ""));
+            StatusReport.Group g = r.group();
+            if (g != null && !g.found()) {
+                out.println("group " + g.name() + ": not found");
+            } else if (g != null) {
+                out.println("group " + g.name() + ": desired " + g.desired() + ", in service " + g.inService() + " (min " + g.min() + ", max " + g.max() + ")");
+                for (StatusReport.Instance i : r.instances()) {
+                    out.println(String.format("  %-20s %-9s %-14s %-12s %-9s %s", i.instanceId(), i.lifecycle(), i.instanceType(), i.availabilityZone(),
+                            i.state(), i.groupLifecycleState()));
+                }
+            }
+            if (!r.failedLaunches().isEmpty()) {
+                out.println("Recent failed launches:");
+                for (StatusReport.FailedLaunch f : r.failedLaunches()) {
+                    out.println("  " + f.startTime() + "  " + f.statusCode() + "  " + f.description() + (f.cause() != null ? ": " + f.cause() : ""));
+                    if (f.logStream() != null) {
+                        out.println("    log: group " + f.logGroup() + ", stream " + f.logStream());
+                    }
+                }
+            }
+            outputs(r.outputs());
+            out.println("Console: " + r.consoleUrl());
+            out.flush();
+        }
+        document("status", r, null);
+    }
+
+    private void outputs(Map<String, String> outputs) {
+        if (!outputs.isEmpty()) {
+            progress("Outputs:");
+            outputs.forEach((k, v) -> progress(String.format("  %-22s %s", k, v)));
+        }
+    }
+
+    /** JSON mode: the result record as one document, with the command's name and exit code. */
+    private void document(String command, Record result, Outcome outcome) {
+        if (!json) {
+            return;
+        }
+        ObjectMapper mapper = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL).enable(SerializationFeature.INDENT_OUTPUT);
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("command", command);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> fields = mapper.convertValue(result, LinkedHashMap.class);
+        doc.putAll(fields);
+        doc.put("exitCode", outcome == Outcome.FAILED ? ExitCodes.FAILURE : ExitCodes.OK);
+        try {
+            out.println(mapper.writeValueAsString(doc));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        out.flush();
+    }
+
+    private String paint(String status, String text) {
+        if (!colour || status == null) {
+            return text;
+        }
+        String code = status.endsWith("_FAILED") || status.contains("ROLLBACK") ? "31"
+                : status.endsWith("_COMPLETE") ? "32" : status.endsWith("_IN_PROGRESS") ? "33" : null;
+        return code == null ? text : "\u001b[" + code + "m" + text + "\u001b[0m";
+    }
+
+}

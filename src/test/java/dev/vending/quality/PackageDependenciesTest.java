@@ -1,0 +1,68 @@
+package dev.vending.quality;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The lower packages depend one way, read from the sources' imports (and fully qualified
+ * references): a bootstrap that read FleetSpec, or a fleet that reached into cost, fails here.
+ */
+class PackageDependenciesTest {
+    private static final Path MAIN = Path.of("src", "main", "java", "dev", "vending");
+    private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.vending\\.([a-z]+)\\.");
+
+    /** Each package and the other vending packages it may use. */
+    private static final Map<String, Set<String>> ALLOWED = Map.of(
+            "failure", Set.of(),
+            "cfn", Set.of("failure"),
+            "bootstrap", Set.of(),
+            "fleet", Set.of("failure", "cfn", "bootstrap"),
+            "cost", Set.of("failure", "cfn", "fleet"),
+            "easybuttons", Set.of("failure", "cfn", "fleet", "cost"));
+
+    @Test
+    void lowerPackagesUseOnlyThoseBelowThem() throws IOException {
+        Map<String, Set<String>> uses = uses();
+        assertTrue(uses.keySet().containsAll(ALLOWED.keySet()), "packages found: " + uses.keySet());
+        Map<String, Set<String>> beyond = new TreeMap<>();
+        ALLOWED.forEach((pkg, allowed) -> {
+            Set<String> extra = new TreeSet<>(uses.get(pkg));
+            extra.removeAll(allowed);
+            if (!extra.isEmpty()) {
+                beyond.put(pkg, extra);
+            }
+        });
+        assertEquals(Map.of(), beyond, "packages using what they must not");
+    }
+
+    /** Package to the other vending packages its main sources name. */
+    private static Map<String, Set<String>> uses() throws IOException {
+        Map<String, Set<String>> uses = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(MAIN)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                String pkg = MAIN.relativize(f).getName(0).toString();
+                Set<String> used = uses.computeIfAbsent(pkg, k -> new TreeSet<>());
+                Matcher m = REFERENCE.matcher(Files.readString(f));
+                while (m.find()) {
+                    if (!m.group(1).equals(pkg)) {
+                        used.add(m.group(1));
+                    }
+                }
+            }
+        }
+        return uses;
+    }
+}
