@@ -118,9 +118,37 @@ public final class FleetOptions {
     @Option(names = "--permissions-boundary", paramLabel = "POLICY-ARN", description = "Permissions boundary for every IAM role the stack creates.")
     String permissionsBoundary;
 
+    @Option(names = "--job-role", description = "Also create an IAM role that CI jobs assume with GitLab OIDC ID tokens "
+            + "(id_tokens: in .gitlab-ci.yml); output JobRoleArn. Needs --job-role-subject.")
+    boolean jobRole;
+
+    @Option(names = "--job-role-subject", paramLabel = "SUB", split = ",", description = "ID token sub claims the job role trusts, "
+            + "e.g. project_path:group/project:ref_type:branch:ref:main (* allowed after the top-level group).")
+    List<String> jobRoleSubjects;
+
+    @Option(names = "--job-policy-arn", paramLabel = "POLICY-ARN", split = ",", description = "Managed policies attached to the job role.")
+    List<String> jobPolicyArns;
+
+    @Option(names = "--oidc-provider-arn", paramLabel = "ARN", description = "The account's existing IAM OIDC provider for the GitLab URL "
+            + "(default: the stack creates one; an account has at most one per URL).")
+    String oidcProviderArn;
+
     @Option(names = "--kms-key-arn", paramLabel = "KEY-ARN", description = "Customer managed KMS key for the token secret, log group, "
             + "cache bucket and root volumes (its key policy must allow them: docs/security.md).")
     String kmsKeyArn;
+
+    private dev.vending.fleet.JobRoleSettings jobRole() {
+        if (!jobRole) {
+            for (var given : List.of(java.util.Map.entry("--job-role-subject", jobRoleSubjects != null),
+                    java.util.Map.entry("--job-policy-arn", jobPolicyArns != null), java.util.Map.entry("--oidc-provider-arn", oidcProviderArn != null))) {
+                if (given.getValue()) {
+                    throw new dev.vending.failure.BadInput(given.getKey(), "only means something with --job-role");
+                }
+            }
+            return null;
+        }
+        return new dev.vending.fleet.JobRoleSettings(jobRoleSubjects, jobPolicyArns, oidcProviderArn);
+    }
 
     /** Builds the validated spec; contradictions and bad values throw with the flag's name. */
     public FleetSpec toSpec() {
@@ -147,7 +175,8 @@ public final class FleetOptions {
                 .scheduleRunners(scheduleRunners)
                 .volumeSize(volumeSize)
                 .cache(cache == null ? null : CacheMode.parse(cache))
-                .security(new dev.vending.fleet.SecuritySettings(jobsUseInstanceRole, jobsMayReadToken, permissionsBoundary, kmsKeyArn));
+                .security(new dev.vending.fleet.SecuritySettings(jobsUseInstanceRole, jobsMayReadToken, permissionsBoundary, kmsKeyArn,
+                        jobRole()));
         if (arch != null) {
             b.arch(Arch.parse(arch));
         }

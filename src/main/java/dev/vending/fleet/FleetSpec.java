@@ -44,6 +44,9 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
         if (security == null) {
             security = SecuritySettings.DEFAULT;
         }
+        if (security.jobRole() != null) {
+            security.jobRole().checkIssuer(runner.gitlabUrl());
+        }
         if (os == OperatingSystem.WINDOWS && cache == CacheMode.S3 && !security.jobsUseInstanceRole()) {
             // Windows shell jobs run as the runner service's account, and the S3 cache's credentials
             // come from the instance role: blocking jobs from IMDS blocks the cache too (docs/security.md).

@@ -160,6 +160,9 @@ public final class FleetTemplate {
         IamRole role = instanceRole(createSecret, tokenParam, logs, cache, k.hasCache(), spec.security());
         fleetTags.forEach(role::tag);
         t.add(role);
+        if (spec.security().jobRole() != null) {
+            JobRoleResources.add(t, spec, url, fleetTags);
+        }
         InstanceProfile profile = t.add(new InstanceProfile("RunnerInstanceProfile").roles(List.of(Fn.ref(role))));
 
         SecurityGroup sg = new SecurityGroup("RunnerSecurityGroup")
@@ -221,7 +224,7 @@ public final class FleetTemplate {
         }
 
         t.add(new Output(OUT_ASG, "Auto Scaling group of the runners", Fn.ref(asg)));
-        t.add(new Output(OUT_ROLE, "IAM role of the runner instances (grant it what your jobs need)", Fn.getAtt(role, "Arn")));
+        t.add(new Output(OUT_ROLE, "IAM role of the runner instances (CI jobs cannot use it: docs/security.md)", Fn.getAtt(role, "Arn")));
         t.add(new Output(OUT_LOG_GROUP, "CloudWatch log group with bootstrap and runner logs", Fn.ref(logs)));
         if (cache != null) {
             t.add(new Output(OUT_CACHE, "S3 bucket of the shared runner cache", Fn.ref(cache), k.hasCache()));

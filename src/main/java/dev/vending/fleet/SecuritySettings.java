@@ -13,11 +13,17 @@ import dev.vending.failure.BadInput;
  * @param permissionsBoundary  IAM policy ARN set as the permissions boundary of every role the stack creates; null for none
  * @param kmsKeyArn            customer managed KMS key for the token secret, log group, cache bucket and volumes;
  *                             null for the AWS managed defaults (then the role gets no kms:Decrypt at all)
+ * @param jobRole              an OIDC role for CI jobs; null for none
  */
 public record SecuritySettings(boolean jobsUseInstanceRole, boolean jobsMayReadToken, String permissionsBoundary,
-        String kmsKeyArn) {
+        String kmsKeyArn, JobRoleSettings jobRole) {
 
     public static final SecuritySettings DEFAULT = new SecuritySettings(false, false, null, null);
+
+    /** Without a job role. */
+    public SecuritySettings(boolean jobsUseInstanceRole, boolean jobsMayReadToken, String permissionsBoundary, String kmsKeyArn) {
+        this(jobsUseInstanceRole, jobsMayReadToken, permissionsBoundary, kmsKeyArn, null);
+    }
 
     /** Also what the full template's parameters allow (CloudFormation AllowedPattern syntax). */
     public static final String POLICY_ARN_PATTERN = "arn:aws[a-z-]*:iam::[0-9]{12}:policy/[A-Za-z0-9+=,.@_/-]{1,1024}";

@@ -44,7 +44,8 @@ class HostileInputTest {
     /** Options that take a string value, and the ones that take an integer. */
     static final List<String> STRING_OPTIONS = List.of("--name", "--arch", "--os", "--instance-types", "--executor",
             "--runner-tags", "--gitlab-url", "--runner-version", "--docker-image", "--timezone", "--cache", "--format",
-            "--schedule-start", "--schedule-stop", "--drain-timeout", "--permissions-boundary", "--kms-key-arn");
+            "--schedule-start", "--schedule-stop", "--drain-timeout", "--permissions-boundary", "--kms-key-arn",
+            "--job-role-subject", "--job-policy-arn", "--oidc-provider-arn");
     static final List<String> INT_OPTIONS = List.of("--runners", "--min", "--max", "--spot-percent", "--on-demand-base",
             "--concurrency", "--schedule-runners", "--volume-size");
 
@@ -212,6 +213,8 @@ class HostileInputTest {
         switch (option) {
             case "--timezone", "--schedule-runners" -> args.addAll(List.of("--schedule-start=0 8 * * *", "--schedule-stop=0 18 * * *"));
             case "--schedule-start" -> args.add("--schedule-stop=0 18 * * *");
+            case "--job-role-subject" -> args.add("--job-role");
+            case "--job-policy-arn", "--oidc-provider-arn" -> args.addAll(List.of("--job-role", "--job-role-subject=project_path:a/b"));
             case "--schedule-stop" -> args.add("--schedule-start=0 8 * * *");
             default -> { }
         }
