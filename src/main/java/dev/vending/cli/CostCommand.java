@@ -98,6 +98,9 @@ public final class CostCommand implements Callable<Integer> {
         }
         CostInputs inputs = new CostInputs(region, hoursPerWeek, price, spot, armFactor, baselineType, spotFrom);
         CostReport report = CostEstimate.estimate(fleetSpec, inputs, PriceTable.bundled());
+        if (format != null) { // once every check has passed: bad input stays one line
+            spec.commandLine().getErr().println("warning: --format is the old name of --output; it still works, but use --output");
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(json(report));

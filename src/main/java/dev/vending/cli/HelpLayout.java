@@ -45,7 +45,7 @@ final class HelpLayout implements IHelpSectionRenderer {
         for (CommandLine c : cli.getSubcommands().values()) {
             c.getCommandSpec().usageMessage().abbreviateSynopsis(true);
         }
-        cli.getCommandSpec().usageMessage().abbreviateSynopsis(true);
+        cli.getCommandSpec().usageMessage().abbreviateSynopsis(true).commandListHeading("%nCommands:%n");
     }
 
     @Override
@@ -184,7 +184,7 @@ final class HelpLayout implements IHelpSectionRenderer {
             if (grouped) {
                 out.append('\n').append(group.getKey()).append(":\n");
             } else if (out.length() == 0) {
-                out.append("Options:\n");
+                out.append("\nOptions:\n");
             }
             for (OptionSpec o : group.getValue()) {
                 Text[][] rows = rendered.get(o);

@@ -1,5 +1,6 @@
 package dev.vending.deploy;
 
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -33,6 +34,8 @@ import software.amazon.awssdk.services.cloudformation.model.Tag;
  */
 public record Deployer(AwsSettings settings, DeployContext context, DeployView view) {
     private static final DateTimeFormatter CS_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+    /** The longest wait for a change set to be ready (--timeout when shorter); they take seconds to minutes. */
+    static final Duration CHANGE_SET_LIMIT = Duration.ofMinutes(10);
 
     public DeployResult deploy(DeployRequest req) {
         if (settings.json() && !settings.yes() && !req.noExecute()) {
@@ -149,7 +152,8 @@ public record Deployer(AwsSettings settings, DeployContext context, DeployView v
                     watch.consoleLink(stackId));
 
             // 6. Ready, empty, or failed.
-            DescribeChangeSetResponse described = cfn.awaitChangeSet(csId, java.time.Duration.ofMinutes(10));
+            DescribeChangeSetResponse described = cfn.awaitChangeSet(csId, settings.timeout() != null && settings.timeout().compareTo(CHANGE_SET_LIMIT) < 0
+                    ? settings.timeout() : CHANGE_SET_LIMIT);
             if (described.status() == ChangeSetStatus.FAILED) {
                 String reason = String.valueOf(described.statusReason());
                 discard(csId, shellIsOurs ? stackId : null);

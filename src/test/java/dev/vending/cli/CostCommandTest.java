@@ -34,7 +34,9 @@ class CostCommandTest {
         assertEquals(0, text.exitCode(), text.err());
         assertTrue(!text.out().startsWith("{") && text.out().contains("$"), text.out());
         assertEquals(CliRun.of(fleet).out(), CliRun.of(concat(fleet, "--output", "text")).out());
-        assertEquals(CliRun.of(concat(fleet, "--output", "json")).out(), CliRun.of(concat(fleet, "--format", "JSON")).out());
+        CliRun old = CliRun.of(concat(fleet, "--format", "JSON"));
+        assertEquals(CliRun.of(concat(fleet, "--output", "json")).out(), old.out());
+        assertTrue(old.err().startsWith("warning: --format is the old name of --output"), old.err());
         assertEquals(0, CliRun.of(concat(fleet, "--output", "json", "--format", "json")).exitCode());
     }
 
@@ -50,6 +52,7 @@ class CostCommandTest {
         assertBad("--output", "cost", "--output", "xml");
         assertBad("--format", "cost", "--format", "yaml");
         assertBad("--format", "cost", "--output", "json", "--format", "text");
+        assertBad("--live-prices", "cost", "--format", "json", "--live-prices", "--spot-price", "0.1");
         assertBad("--profile", "cost", "--profile", "ci");
         assertBad("--endpoint-url", "cost", "--endpoint-url", "http://localhost:5000");
         assertBad("--endpoint-url", "cost", "--spot", "--live-prices", "--endpoint-url", "localhost:5000");

@@ -120,6 +120,23 @@ class RecordedCloudFormationTest {
     }
 
     @Test
+    void aChangeSetThatNeverBecomesReadyIsNotExecuted() throws IOException {
+        stub(action("DescribeStacks"), 200, "describe-stacks-update-complete.xml");
+        stub(action("CreateChangeSet"), 200, "create-change-set.xml");
+        stub(action("DescribeChangeSet"), 200, "describe-change-set-in-progress.xml");
+        stub(action("DescribeStackEvents"), 200, "describe-stack-events-before.xml");
+        stub(action("ExecuteChangeSet"), 200, "execute-change-set.xml");
+
+        TestContext.Result r = deploy("--yes", "--timeout", "2s");
+
+        assertEquals(1, r.code(), r.all());
+        assertTrue(r.err().contains("change set vending-20261127-100000-abcd still CREATE_IN_PROGRESS after 2s; it was not executed"), r.err());
+        wm.verify(0, postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=ExecuteChangeSet&")));
+        assertTrue(wm.findAll(postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=DescribeChangeSet&"))).size() > 2,
+                "polled until the limit");
+    }
+
+    @Test
     void rollbackCompleteIsExplainedAndNotTouchedWithoutReplaceFailed() throws IOException {
         stub(action("DescribeStacks"), 200, "describe-stacks-rollback-complete.xml");
         TestContext.Result r = deploy("--yes");

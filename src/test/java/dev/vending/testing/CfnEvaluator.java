@@ -145,8 +145,23 @@ public final class CfnEvaluator {
         return this;
     }
 
+    /** Values for parameters; one the template does not declare rejects the stack, as CloudFormation does. */
     public CfnEvaluator parameters(Map<String, ?> values) {
         given.putAll(values);
+        return this;
+    }
+
+    /**
+     * Values for those of the given parameters the template declares; the others are left out.
+     * For comparing templates with different parameter sets (e.g. a full template and a plain one).
+     */
+    public CfnEvaluator parametersDeclared(Map<String, ?> values) {
+        Map<String, Object> declaredParameters = section("Parameters");
+        values.forEach((k, v) -> {
+            if (declaredParameters.containsKey(k)) {
+                given.put(k, v);
+            }
+        });
         return this;
     }
 

@@ -137,6 +137,7 @@ class CfnEvaluatorTest {
         assertThrows(Rejected.class, () -> template().parameter("Extra", "UPPER").evaluate());
         assertThrows(Rejected.class, () -> template().parameter("Subnets", "").evaluate());
         assertThrows(Rejected.class, () -> template().parameter("Nope", "x").evaluate());
+        assertEquals("dev", template().parametersDeclared(Map.of("Nope", "x", "Env", "dev", "Extra", "x")).evaluate().parameters().get("Env"));
         Rejected rule = assertThrows(Rejected.class, () -> template().parameter("Env", "dev").parameter("Size", "10").evaluate());
         assertTrue(rule.getMessage().contains("dev stays small"), rule.getMessage());
     }
