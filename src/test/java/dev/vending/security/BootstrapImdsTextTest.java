@@ -59,7 +59,8 @@ class BootstrapImdsTextTest {
                 .contains("$VendingJobsImds = 'allowed'\n"));
     }
 
-    private static String rendered(FleetSpec spec) {
+    /** The script as an instance receives it, with placeholder deploy-time values. */
+    static String rendered(FleetSpec spec) {
         Map<String, String> runtime = new LinkedHashMap<>();
         for (String name : Bootstrap.RUNTIME_VARIABLES) {
             runtime.put(name, "value-of-" + name);

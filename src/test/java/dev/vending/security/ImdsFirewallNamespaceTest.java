@@ -11,9 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,7 +23,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.vending.bootstrap.Bootstrap;
 import dev.vending.fleet.Executor;
 import dev.vending.fleet.FleetSpec;
 
@@ -185,14 +182,7 @@ class ImdsFirewallNamespaceTest {
     }
 
     static String renderedLinuxBootstrap() {
-        FleetSpec spec = FleetSpec.builder().executor(Executor.DOCKER).build();
-        Map<String, String> runtime = new LinkedHashMap<>();
-        for (String name : Bootstrap.RUNTIME_VARIABLES) {
-            runtime.put(name, "value-of-" + name);
-        }
-        runtime.put("AWS::Region", "eu-west-1");
-        runtime.put("AWS::StackName", "runners");
-        return dev.vending.fleet.BootstrapValues.render(spec).resolve(runtime);
+        return BootstrapImdsTextTest.rendered(FleetSpec.builder().executor(Executor.DOCKER).build());
     }
 
     /** The file a rendered script writes with {@code cat >PATH <<'VENDING_EOF'}. */
