@@ -16,7 +16,10 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "easybuttons", mixinStandardHelpOptions = true,
         description = {"Write one CloudFormation template per preset fleet and a README.md table with Quick Create links.",
                 "Maintainers: regenerate the checked-in easybuttons/ with",
-                "  " + "vending easybuttons --out easybuttons/ --template-base-url " + EasyButtons.DEFAULT_BASE_URL + " --region us-east-1"})
+                // two lines that fit the help's 80 columns, so the command can be pasted as shown
+                "  vending easybuttons --template-base-url \\",
+                "    " + EasyButtons.DEFAULT_BASE_URL + " \\",
+                "    --out easybuttons/ --region us-east-1"})
 public final class EasyButtonsCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Directory to write into (created if missing).")

@@ -61,7 +61,7 @@ public final class Main {
     /**
      * Start-up matters: building picocli's model reflects over every option of every command, so
      * when the first argument names a command only that one is built. Anything else (root help,
-     * a typo, completion) gets the whole tree so picocli can list or suggest commands.
+     * {@code help COMMAND}, a typo, completion) gets the whole tree so picocli can list or suggest commands.
      */
     static CommandLine commandLine(String first) {
         CommandLine cli = new CommandLine(new VendingCommand());

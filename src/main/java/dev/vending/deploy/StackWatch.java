@@ -144,6 +144,11 @@ final class StackWatch {
     }
 
     String consoleLink(String stackId) {
+        return consoleLink(region, stackId);
+    }
+
+    /** The stack's page in the CloudFormation console. */
+    static String consoleLink(String region, String stackId) {
         return "https://" + region + ".console.aws.amazon.com/cloudformation/home?region=" + region
                 + "#/stacks/stackinfo?stackId=" + URLEncoder.encode(stackId, StandardCharsets.UTF_8);
     }

@@ -34,7 +34,6 @@ public record StatusReporter(AwsSettings settings, DeployContext context) {
 
     private StatusReport run(String name, Clients clients) {
         CloudFormationApi cfn = new CloudFormationApi(clients.cfn());
-        StackWatch watch = new StackWatch(cfn, null, context, clients.region);
         Stack stack = cfn.describeStack(name)
                 .orElseThrow(() -> new Failure(Failure.Kind.AWS, "stack " + name + " does not exist in " + clients.region));
         Map<String, String> outputs = StackWatch.outputs(stack);
@@ -71,7 +70,7 @@ public record StatusReporter(AwsSettings settings, DeployContext context) {
             failed = failedLaunches(Concurrently.join(activities), outputs.get(FleetTemplate.OUT_LOG_GROUP));
         }
         return new StatusReport(name, clients.region, stack.stackId(), stack.stackStatusAsString(), stack.stackStatusReason(), outputs,
-                group, instances, failed, watch.consoleLink(stack.stackId()));
+                group, instances, failed, StackWatch.consoleLink(clients.region, stack.stackId()));
     }
 
     /** Each failed activity, with the bootstrap log stream of the instance it names (streams are "INSTANCE/bootstrap"). */

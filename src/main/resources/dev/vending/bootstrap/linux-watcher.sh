@@ -7,6 +7,11 @@
 #  - spot/instance-action present (Spot interruption, 2 minutes): stop taking jobs at once, unregister
 #    when idle or shortly before the interruption time; complete the lifecycle action only if the
 #    Auto Scaling group also moves this instance to Terminated.
+# Jobs still running at the drain limit or close to the Spot interruption are aborted by the runner
+# itself (SIGTERM after the graceful SIGQUIT: gitlab-runner commands/multi.go handleGracefulShutdown ->
+# handleForcefulShutdown -> abortAllBuilds), which reports each one to GitLab as failed before it
+# exits; only then does this machine unregister. Never a third signal: that makes the runner exit
+# at once without reporting.
 # Settings come from the environment (/etc/vending/watcher.env); tests override the timings and IMDS URL.
 set -euo pipefail
 export LC_ALL=C
@@ -16,7 +21,10 @@ IMDS_URL=${VENDING_IMDS_URL:-http://169.254.169.254}
 POLL=${VENDING_POLL_SECONDS:-5}
 HEARTBEAT=${VENDING_HEARTBEAT_SECONDS:-120}
 DRAIN_LIMIT=${VENDING_DRAIN_LIMIT_SECONDS:-7200}
-SPOT_MARGIN=${VENDING_SPOT_MARGIN_SECONDS:-15}
+# Abort this long before a Spot interruption: the runner's shutdown_timeout (30 s) plus time to unregister.
+SPOT_MARGIN=${VENDING_SPOT_MARGIN_SECONDS:-60}
+# How long the runner gets to report its aborted jobs and exit (its shutdown_timeout, 30 s, plus a margin).
+ABORT_WAIT=${VENDING_ABORT_SECONDS:-40}
 
 log() { printf '%s vending-watcher: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
 
@@ -65,19 +73,32 @@ complete() {
 until INSTANCE_ID=$(imds_get instance-id); do log "instance metadata not reachable yet"; sleep "$POLL"; done
 log "watching $INSTANCE_ID (ASG $VENDING_ASG): target-lifecycle-state and spot/instance-action every ${POLL}s"
 
-STOP_PID='' DRAIN_START=0 DEADLINE=0 UNREGISTERED='' LIFECYCLE='' LAST_BEAT=0
+STOP_PID='' DRAIN_START=0 DEADLINE=0 ABORT_DEADLINE='' UNREGISTERED='' LIFECYCLE='' LAST_BEAT=0 WHY='' SPOT_SEEN=''
 begin_drain() { # $1 reason, $2 deadline (ms since epoch)
   [ -z "$STOP_PID" ] || return 0
   log "$1: stopping the runner gracefully (no new jobs; running jobs may finish)"
   DRAIN_START=$(now_ms)
   DEADLINE=$2
-  gitlab-runner stop &
+  WHY=$1
+  gitlab-runner stop & # systemctl stop: the unit's KillSignal=SIGQUIT, waits until the runner exits
   STOP_PID=$!
 }
 stopping() { [ -n "$STOP_PID" ] && kill -0 "$STOP_PID" 2>/dev/null; }
+# One SIGTERM to the runner's main process only (its jobs' processes are the runner's to end): the
+# runner aborts every job, reports each as failed (failure reason runner_interrupted, or
+# unknown_failure where GitLab does not list that one) and exits within its shutdown_timeout.
+abort_jobs() {
+  if [ "$WHY" = "scale-in or replacement" ]; then
+    log "drain limit reached with jobs still running: the runner aborts them and reports them failed to GitLab"
+  else
+    log "$WHY: jobs still running ${SPOT_MARGIN}s before the interruption: the runner aborts them and reports them failed to GitLab"
+  fi
+  systemctl kill --kill-whom=main --signal=SIGTERM gitlab-runner.service || log "could not signal the runner"
+  ABORT_DEADLINE=$(($(now_ms) + $(ms "$ABORT_WAIT")))
+}
 unregister() {
   if stopping; then
-    log "drain limit reached with jobs still running; unregistering anyway"
+    log "the runner has not exited ${ABORT_WAIT}s after the abort; unregistering anyway"
     kill "$STOP_PID" 2>/dev/null || true
   else
     wait "$STOP_PID" || log "gitlab-runner stop exited with status $?"
@@ -90,11 +111,18 @@ unregister() {
 poll=$(ms "$POLL")
 while :; do
   state=$(imds_get autoscaling/target-lifecycle-state) || state=''
-  if spot=$(imds_get spot/instance-action) && [ -z "$STOP_PID" ]; then
+  if [ -z "$SPOT_SEEN" ] && spot=$(imds_get spot/instance-action); then
+    SPOT_SEEN=yes
     log "Spot interruption notice: $spot"
     at=$(sed -n 's/.*"time" *: *"\([^"]*\)".*/\1/p' <<<"$spot")
     epoch=$(date -u -d "$at" +%s 2>/dev/null) || epoch=$(($(now_ms) / 1000 + 120))
-    begin_drain "Spot interruption" $(((epoch - 10#$SPOT_MARGIN) * 1000))
+    spot_deadline=$(((epoch - 10#$SPOT_MARGIN) * 1000))
+    if [ -z "$STOP_PID" ]; then
+      begin_drain "Spot interruption" "$spot_deadline"
+    elif [ -z "$ABORT_DEADLINE" ] && ((spot_deadline < DEADLINE)); then
+      log "Spot interruption during the drain: running jobs are aborted ${SPOT_MARGIN}s before it"
+      DEADLINE=$spot_deadline WHY="Spot interruption"
+    fi
   fi
   if [ "$state" = Terminated ] && [ -z "$LIFECYCLE" ]; then
     LIFECYCLE=yes
@@ -103,7 +131,11 @@ while :; do
     begin_drain "scale-in or replacement" $((LAST_BEAT + $(ms "$DRAIN_LIMIT")))
   fi
   if [ -n "$STOP_PID" ] && [ -z "$UNREGISTERED" ]; then
-    if ! stopping || (($(now_ms) >= DEADLINE)); then
+    if ! stopping; then
+      unregister
+    elif [ -z "$ABORT_DEADLINE" ] && (($(now_ms) >= DEADLINE)); then
+      abort_jobs
+    elif [ -n "$ABORT_DEADLINE" ] && (($(now_ms) >= ABORT_DEADLINE)); then
       unregister
     elif [ -n "$LIFECYCLE" ] && (($(now_ms) - LAST_BEAT >= $(ms "$HEARTBEAT"))); then
       LAST_BEAT=$(now_ms)

@@ -92,7 +92,9 @@ log "installed $(/usr/local/bin/gitlab-runner --version | head -n 1)"
 id gitlab-runner >/dev/null 2>&1 || useradd --comment 'GitLab Runner' --create-home --shell /bin/bash gitlab-runner
 if [ "$VENDING_EXECUTOR" = docker ]; then usermod -aG docker gitlab-runner; fi
 gitlab-runner install --user=gitlab-runner --working-directory=/home/gitlab-runner
-# Graceful stop: SIGQUIT makes the runner take no new jobs and wait for running ones (SIGTERM aborts them).
+# Graceful stop: SIGQUIT makes the runner take no new jobs and wait for running ones. At the drain limit
+# the watcher sends one SIGTERM, which makes the runner abort its jobs and report them failed within its
+# shutdown_timeout (30 s, below); systemd's own SIGKILL comes 60 s after the drain limit, later than that.
 mkdir -p /etc/systemd/system/gitlab-runner.service.d
 cat >/etc/systemd/system/gitlab-runner.service.d/vending.conf <<UNIT
 [Service]
@@ -137,6 +139,8 @@ fi
 unset TOKEN
 sed -i "s/^concurrent = .*/concurrent = $VENDING_CONCURRENCY/" /etc/gitlab-runner/config.toml
 grep -q "^concurrent = $VENDING_CONCURRENCY\$" /etc/gitlab-runner/config.toml
+# How long the runner has, after the watcher's SIGTERM, to report aborted jobs before it exits anyway.
+grep -q '^shutdown_timeout' /etc/gitlab-runner/config.toml || sed -i '/^concurrent = /a shutdown_timeout = 30' /etc/gitlab-runner/config.toml
 # config.toml holds the runner's token: root only (shell jobs run as gitlab-runner)
 chown root:root /etc/gitlab-runner/config.toml
 chmod 0600 /etc/gitlab-runner/config.toml

@@ -4,6 +4,9 @@
 # runner's own metrics on 127.0.0.1:9252) while heartbeating the terminating lifecycle action, up to a limit,
 # then stops the runner, unregisters this machine and completes the lifecycle action with CONTINUE.
 # Windows has no graceful runner stop (no SIGQUIT), so jobs are waited for before the service stops.
+# Nor can the runner be told to abort jobs and report them, as SIGTERM does on Linux: a service stop is
+# always the graceful one (gitlab-runner commands/multi.go Stop) and a service has no console for a second
+# signal. Jobs still running at the limit are cut with the instance; GitLab fails them as stuck later.
 $ErrorActionPreference = 'Stop'
 $Data = 'C:\ProgramData\vending'
 $cfg = Get-Content -Raw "$Data\watcher.json" | ConvertFrom-Json
@@ -64,7 +67,7 @@ while ($true) {
   if ($draining -and -not $unregistered) {
     $jobs = RunningJobs
     if ($jobs -eq 0 -or [DateTime]::UtcNow -ge $deadline) {
-      if ($jobs -gt 0) { Log "drain limit reached with $jobs job(s) running; stopping anyway" }
+      if ($jobs -gt 0) { Log "drain limit reached with $jobs job(s) running; stopping anyway (on Windows the runner cannot abort and report them: GitLab fails them as stuck later)" }
       & $cfg.exe stop
       & $cfg.exe unregister --config $cfg.config --all-runners
       if ($LASTEXITCODE -ne 0) { Log 'unregister failed; GitLab removes the stale runner manager later' }
