@@ -5,20 +5,15 @@
 #                                         root, i.e. the runner process and the watcher, keeps it)
 #   vending-imds-firewall docker          drop container traffic to IMDS in Docker's DOCKER-USER chain
 #                                         (run after each Docker start: Docker rebuilds its chains)
-set -euo pipefail
-rule() { "$1" -w -C "$2" "${@:3}" 2>/dev/null || "$1" -w -I "$2" 1 "${@:3}"; }
-case "$1" in
-  jobs-user)
-    uid=$(id -u "$2")
-    # never cut root (the runner process) off
-    [ "$uid" != 0 ]
-    rule iptables OUTPUT -d 169.254.169.254/32 -m owner --uid-owner "$uid" -j DROP
-    rule ip6tables OUTPUT -d fd00:ec2::254/128 -m owner --uid-owner "$uid" -j DROP
-    ;;
-  docker)
-    for t in iptables ip6tables; do "$t" -w -n -L DOCKER-USER >/dev/null 2>&1 || "$t" -w -N DOCKER-USER; done
-    rule iptables DOCKER-USER -d 169.254.169.254/32 -j DROP
-    rule ip6tables DOCKER-USER -d fd00:ec2::254/128 -j DROP
-    ;;
+set -eu
+case $1 in
+  # never cut root (the runner process) off
+  jobs-user) u=$(id -u "$2"); [ "$u" != 0 ]; c=OUTPUT m=(-m owner --uid-owner "$u") ;;
+  docker) c=DOCKER-USER m=() ;;
   *) exit 2 ;;
 esac
+for a in 'iptables 169.254.169.254/32' 'ip6tables fd00:ec2::254/128'; do
+  set -- $a
+  [ $c = OUTPUT ] || $1 -w -n -L $c >/dev/null 2>&1 || $1 -w -N $c
+  $1 -w -C $c -d $2 "${m[@]}" -j DROP 2>/dev/null || $1 -w -I $c 1 -d $2 "${m[@]}" -j DROP
+done

@@ -59,19 +59,17 @@ done
 # Jobs never reach IMDS, and so never the instance role that reads the runner token (docs/security.md):
 # iptables drops the job user's and Docker containers' traffic to the metadata addresses; the runner
 # waits for those rules, and Docker re-applies its rule at each start (it rebuilds its chains).
+PRE=''
 if [ "$VENDING_JOBS_IMDS" = blocked ]; then
   dnf install -y -q iptables-nft
   cat >/usr/local/sbin/vending-imds-firewall <<'VENDING_EOF'
 @@INCLUDE:linux-imds-firewall.sh@@
 VENDING_EOF
   chmod 0700 /usr/local/sbin/vending-imds-firewall
-  d=/etc/systemd/system
-  mkdir -p $d/docker.service.d $d/gitlab-runner.service.d
-  printf '[Service]\nExecStartPost=/usr/local/sbin/vending-imds-firewall docker\n' >$d/docker.service.d/vending-imds.conf
-  printf '[Unit]\nRequires=vending-imds-firewall.service\nAfter=vending-imds-firewall.service\n' >$d/gitlab-runner.service.d/vending-imds.conf
-  # no [Install]: gitlab-runner.service pulls it in (Requires=) at every start, reboots included
-  printf '[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/usr/local/sbin/vending-imds-firewall jobs-user gitlab-runner\n' \
-    >$d/vending-imds-firewall.service
+  # the runner starts only once its jobs' rule is in place (ExecStartPre, at every start and boot)
+  PRE='ExecStartPre=/usr/local/sbin/vending-imds-firewall jobs-user gitlab-runner'
+  mkdir -p /etc/systemd/system/docker.service.d
+  printf '[Service]\nExecStartPost=/usr/local/sbin/vending-imds-firewall docker\n' >/etc/systemd/system/docker.service.d/vending-imds.conf
   systemctl daemon-reload
 fi
 if [ "$VENDING_EXECUTOR" = docker ]; then
@@ -98,6 +96,7 @@ gitlab-runner install --user=gitlab-runner --working-directory=/home/gitlab-runn
 mkdir -p /etc/systemd/system/gitlab-runner.service.d
 cat >/etc/systemd/system/gitlab-runner.service.d/vending.conf <<UNIT
 [Service]
+$PRE
 KillSignal=SIGQUIT
 KillMode=mixed
 TimeoutStopSec=$((VENDING_DRAIN_LIMIT + 60))

@@ -132,14 +132,14 @@ try {
     else { $r = $r -replace '^\[Privilege Rights\]$', "[Privilege Rights]`r`nSeServiceLogonRight = *$sid" }
     Set-Content -Encoding Unicode -Path $inf -Value $r
     & secedit.exe /configure /db "$Data\rights.sdb" /cfg $inf /areas USER_RIGHTS | Out-Null
-    if ($LASTEXITCODE -ne 0) { Fail 'cannot let gitlab-runner log on as a service' }
-    New-NetFirewallRule -Name 'vending-no-imds' -DisplayName 'vending: CI jobs cannot reach IMDS' -Direction Outbound -Action Block `
+    if ($LASTEXITCODE -ne 0) { Fail 'secedit failed' }
+    New-NetFirewallRule -Name 'vending-no-imds' -DisplayName 'vending-no-imds' -Direction Outbound -Action Block `
       -RemoteAddress '169.254.169.254', 'fd00:ec2::254' -LocalUser "D:(A;;CC;;;$sid)" | Out-Null
     # run the binary; change only the configuration (the runner renews its token there) and the builds
     & icacls.exe $Root /grant "*${sid}:(OI)(CI)RX" | Out-Null
     foreach ($dir in @($ConfigDir, $Work)) { & icacls.exe $dir /grant "*${sid}:(OI)(CI)M" | Out-Null }
     $inst += @('--user', '.\gitlab-runner', '--password', $pw)
-  } else { Log 'WARNING: jobs may use the instance role, and so read the runner token' }
+  } else { Log 'WARNING: jobs can use the instance role' }
   & $Exe @inst
   $pw = $null
   if ($LASTEXITCODE -ne 0) { Fail 'gitlab-runner install failed' }

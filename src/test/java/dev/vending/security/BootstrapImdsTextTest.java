@@ -27,16 +27,17 @@ class BootstrapImdsTextTest {
             String s = rendered(FleetSpec.builder().executor(executor).build());
             assertTrue(s.contains("VENDING_JOBS_IMDS='blocked'\n"), executor + ": blocked by default");
             int script = s.indexOf("cat >/usr/local/sbin/vending-imds-firewall <<'VENDING_EOF'");
-            int dropIn = s.indexOf("ExecStartPost=/usr/local/sbin/vending-imds-firewall docker\\n' >$d/docker.service.d/vending-imds.conf");
+            int dropIn = s.indexOf("printf '[Service]\\nExecStartPost=/usr/local/sbin/vending-imds-firewall docker\\n' "
+                    + ">/etc/systemd/system/docker.service.d/vending-imds.conf");
             int dockerStart = s.indexOf("systemctl enable --now docker");
             int runnerStart = s.indexOf("systemctl restart gitlab-runner");
             assertTrue(script > 0 && dropIn > script, "script, then Docker's drop-in");
             assertTrue(dockerStart < 0 || dockerStart > dropIn, "the drop-in is in place before Docker first starts");
             assertTrue(s.substring(dropIn, dockerStart < 0 ? runnerStart : dockerStart).contains("systemctl daemon-reload"));
-            // the runner (and so every job) cannot start without the rules: Requires= + After=
-            assertTrue(s.contains("printf '[Unit]\\nRequires=vending-imds-firewall.service\\nAfter=vending-imds-firewall.service\\n' "
-                    + ">$d/gitlab-runner.service.d/vending-imds.conf"), s);
-            assertTrue(s.contains("ExecStart=/usr/local/sbin/vending-imds-firewall jobs-user gitlab-runner\\n"));
+            // the runner (and so every job) cannot start without the rule: ExecStartPre of gitlab-runner.service
+            assertTrue(s.contains("  PRE='ExecStartPre=/usr/local/sbin/vending-imds-firewall jobs-user gitlab-runner'\n"), s);
+            assertTrue(s.contains("cat >/etc/systemd/system/gitlab-runner.service.d/vending.conf <<UNIT\n[Service]\n$PRE\n"));
+            assertTrue(s.indexOf("PRE=''") < script, "PRE is empty unless the rules are installed");
             assertTrue(s.contains("gitlab-runner install --user=gitlab-runner"), "shell jobs run as the unprivileged user");
             assertTrue(s.contains("chmod 0600 /etc/gitlab-runner/config.toml"), "the token's file is root-only");
             assertTrue(s.indexOf("chmod 0600 /etc/gitlab-runner/config.toml") < runnerStart);

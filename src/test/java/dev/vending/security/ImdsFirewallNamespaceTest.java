@@ -36,7 +36,7 @@ import dev.vending.fleet.FleetSpec;
  * The host routes the container's traffic (FORWARD, where Docker hooks DOCKER-USER) and reaches
  * IMDS itself (OUTPUT, where the owner match applies), as on EC2, where IMDS is off the instance.
  * Not covered: Docker itself (no engine here: the FORWARD jump to DOCKER-USER is added the way Docker
- * adds it), systemd re-running the script (checked as rendered text in BootstrapImdsTextTest), the
+ * adds it), systemd running the script (checked as rendered text in BootstrapImdsTextTest), the
  * hop limit (a launch-template property, checked on the template), and IPv6 traffic (rules checked as text).
  */
 class ImdsFirewallNamespaceTest {
@@ -59,7 +59,7 @@ class ImdsFirewallNamespaceTest {
         String rendered = renderedLinuxBootstrap();
         firewall = dir.resolve("vending-imds-firewall");
         Files.writeString(firewall, heredoc(rendered, "/usr/local/sbin/vending-imds-firewall"));
-        jobsUserArgs = invocation(rendered, "ExecStart=");
+        jobsUserArgs = invocation(rendered, "ExecStartPre=");
         dockerArgs = invocation(rendered, "ExecStartPost=");
         assertEquals(List.of("jobs-user", "gitlab-runner"), jobsUserArgs);
         assertEquals(List.of("docker"), dockerArgs);
@@ -196,7 +196,7 @@ class ImdsFirewallNamespaceTest {
 
     /** Arguments of the firewall script in the rendered systemd line starting with {@code key}. */
     static List<String> invocation(String script, String key) {
-        Matcher m = Pattern.compile(Pattern.quote(key) + "/usr/local/sbin/vending-imds-firewall ([a-z -]+)\\\\n").matcher(script);
+        Matcher m = Pattern.compile(Pattern.quote(key) + "/usr/local/sbin/vending-imds-firewall ([a-z -]+?)(\\\\n|')").matcher(script);
         assertTrue(m.find(), "no " + key + " line running the firewall script");
         return List.of(m.group(1).split(" "));
     }
