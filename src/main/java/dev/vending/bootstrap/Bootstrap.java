@@ -20,6 +20,18 @@ public final class Bootstrap {
     /** Names the template must map in its Fn::Sub of the header (besides AWS:: pseudo parameters). */
     public static final List<String> RUNTIME_VARIABLES = List.of(
             "GitLabUrl", "TokenSource", "AsgName", "LaunchHookName", "TerminateHookName", "CacheBucket", "LogGroup");
+    /** The Linux watcher's scaling settings: CloudWatch namespace of the job-slot metric ('' = do not publish), protect busy runners ('' = no). */
+    public static final List<String> LINUX_SCALING_VARIABLES = List.of("MetricNamespace", "ProtectBusy");
+
+    /** Names the template must map in its Fn::Sub of this OS's header. */
+    public static List<String> runtimeVariables(HostOs os) {
+        if (os == HostOs.WINDOWS) {
+            return RUNTIME_VARIABLES;
+        }
+        List<String> all = new java.util.ArrayList<>(RUNTIME_VARIABLES);
+        all.addAll(LINUX_SCALING_VARIABLES);
+        return List.copyOf(all);
+    }
 
     public static final String LAUNCH_HOOK = "vending-launch";
     public static final String TERMINATE_HOOK = "vending-drain";

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vending.cost.CostEstimate;
 import dev.vending.cost.CostInputs;
 import dev.vending.cost.CostReport;
+import dev.vending.cost.ElasticCost;
 import dev.vending.cost.PriceTable;
 import dev.vending.cost.SpotPriceSource;
 import dev.vending.failure.BadInput;
@@ -34,6 +35,11 @@ public final class CostCommand implements Callable<Integer> {
     @Option(names = "--hours-per-week", paramLabel = "H",
             description = "Hours per week the fleet is up (default: counted from --schedule-start/--schedule-stop, else 168).")
     Double hoursPerWeek;
+
+    @Option(names = "--busy-hours-per-week", paramLabel = "H",
+            description = "Elastic fleets (--scale-on): hours per week the CI load keeps the group near --max; the rest of "
+                    + "the up hours it runs at its minimum.")
+    Double busyHoursPerWeek;
 
     @Option(names = "--region", paramLabel = "REGION", defaultValue = CostInputs.DEFAULT_REGION,
             description = "Price region (default: ${DEFAULT-VALUE}). The bundled table covers us-east-1, us-west-2, eu-west-1, eu-central-1.")
@@ -84,6 +90,9 @@ public final class CostCommand implements Callable<Integer> {
         }
         String endpointUrl = aws.endpointUrl();
         FleetSpec fleetSpec = fleet.toSpec();
+        if (busyHoursPerWeek != null && !fleetSpec.elastic()) {
+            throw new BadInput("--busy-hours-per-week", "applies to elastic fleets only (--scale-on); use --hours-per-week");
+        }
         Double spot = spotPrice;
         String spotFrom = null;
         if (livePrices && fleetSpec.purchase().usesSpot()) {
@@ -98,14 +107,18 @@ public final class CostCommand implements Callable<Integer> {
         }
         CostInputs inputs = new CostInputs(region, hoursPerWeek, price, spot, armFactor, baselineType, spotFrom);
         CostReport report = CostEstimate.estimate(fleetSpec, inputs, PriceTable.bundled());
+        ElasticCost elastic = fleetSpec.elastic() ? ElasticCost.estimate(fleetSpec, report, busyHoursPerWeek) : null;
         if (format != null) { // once every check has passed: bad input stays one line
             spec.commandLine().getErr().println("warning: --format is the old name of --output; it still works, but use --output");
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(json(report));
+            out.println(json(report, elastic));
         } else {
             out.print(report.render());
+            if (elastic != null) {
+                out.print("\n" + elastic.render());
+            }
         }
         out.flush();
         return ExitCodes.OK;
@@ -125,9 +138,13 @@ public final class CostCommand implements Callable<Integer> {
         };
     }
 
-    static String json(CostReport report) {
+    static String json(CostReport report, ElasticCost elastic) {
+        java.util.Map<String, Object> m = report.toJson();
+        if (elastic != null) {
+            m.put("elastic", elastic.toJson());
+        }
         try {
-            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report.toJson());
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -142,6 +142,14 @@ final class DeployConsole implements DeployView {
                             i.state(), i.groupLifecycleState()));
                 }
             }
+            StatusReport.Scaling sc = r.scaling();
+            if (sc != null) {
+                out.println("scaling: " + sc.policy() + " keeps " + sc.metric() + " at " + sc.target() + "; protected from scale-in (busy): "
+                        + (sc.protectedInstances().isEmpty() ? "none" : String.join(", ", sc.protectedInstances())));
+                if (sc.metricCommand() != null) {
+                    out.println("  current metric: " + sc.metricCommand());
+                }
+            }
             if (!r.failedLaunches().isEmpty()) {
                 out.println("Recent failed launches:");
                 for (StatusReport.FailedLaunch f : r.failedLaunches()) {

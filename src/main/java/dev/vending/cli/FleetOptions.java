@@ -100,6 +100,18 @@ public final class FleetOptions {
     @Option(names = "--schedule-runners", paramLabel = "N", description = "Desired instances when the schedule starts the fleet (default: --runners).")
     Integer scheduleRunners;
 
+    @Option(names = "--scale-on", paramLabel = "METRIC:TARGET",
+            description = "Elastic fleet: target tracking between --min (default 1) and --max (default 10), --runners being the "
+                    + "starting size. jobs:75 keeps 75%% of job slots busy on average (Linux; busy runners are protected from "
+                    + "scale-in), cpu:60 the group's average CPU at 60%%. A group at 0 instances publishes no metric and cannot "
+                    + "see a queue, so --min stays at 1 or more; for scale-to-zero use --executor docker-autoscaler.")
+    String scaleOn;
+
+    @Option(names = "--schedule-min", paramLabel = "N",
+            description = "With --scale-on and a schedule: the fewest instances inside the window (default: --min, at least 1); "
+                    + "outside it the group is 0/0.")
+    Integer scheduleMin;
+
     @Option(names = "--volume-size", paramLabel = "GiB", description = "Root volume size (default: 40 Linux, 100 Windows).")
     Integer volumeSize;
 
@@ -176,7 +188,10 @@ public final class FleetOptions {
                 .volumeSize(volumeSize)
                 .cache(cache == null ? null : CacheMode.parse(cache))
                 .security(new dev.vending.fleet.SecuritySettings(jobsUseInstanceRole, jobsMayReadToken, permissionsBoundary, kmsKeyArn,
-                        jobRole()));
+                        jobRole()))
+
+                .scaling(scaleOn == null ? null : dev.vending.fleet.Scaling.parse(scaleOn))
+                .scheduleMin(scheduleMin);
         if (arch != null) {
             b.arch(Arch.parse(arch));
         }

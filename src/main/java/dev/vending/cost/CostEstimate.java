@@ -44,6 +44,11 @@ public final class CostEstimate {
         }
         double p = r.savingsPercent();
         s.append(", ").append(percent(Math.abs(p))).append(p >= 0 ? " below" : " above").append(" an always-on ").append(r.baselineType());
+        if (spec.elastic()) {
+            s.append(" at the starting size; elastic between ").append(spec.capacity().min()).append(" and ").append(spec.capacity().max())
+                    .append(": vending cost --busy-hours-per-week H");
+            return s.toString();
+        }
         return s.append(" (vending cost for details)").toString();
     }
 

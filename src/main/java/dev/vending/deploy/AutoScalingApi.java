@@ -20,6 +20,11 @@ final class AutoScalingApi {
         return autoscaling.describeAutoScalingGroups(b -> b.autoScalingGroupNames(name)).autoScalingGroups().stream().findFirst();
     }
 
+    /** The group's scaling policies. */
+    List<software.amazon.awssdk.services.autoscaling.model.ScalingPolicy> policies(String group) {
+        return autoscaling.describePolicies(b -> b.autoScalingGroupName(group)).scalingPolicies();
+    }
+
     /** The group's most recent activities that failed or were cancelled, newest first, at most {@code max}. */
     List<Activity> failedActivities(String group, int max) {
         return autoscaling.describeScalingActivitiesPaginator(b -> b.autoScalingGroupName(group).maxRecords(50)).activities().stream()

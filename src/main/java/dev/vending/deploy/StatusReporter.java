@@ -43,6 +43,7 @@ public record StatusReporter(AwsSettings settings, DeployContext context) {
                     && r.physicalResourceId() != null && !r.physicalResourceId().isEmpty()).map(r -> r.physicalResourceId()).findFirst().orElse(null);
         }
         StatusReport.Group group = null;
+        StatusReport.Scaling scaling = null;
         List<StatusReport.Instance> instances = List.of();
         List<StatusReport.FailedLaunch> failed = List.of();
         if (groupName != null) {
@@ -66,11 +67,39 @@ public record StatusReporter(AwsSettings settings, DeployContext context) {
                             e != null && e.state() != null ? e.state().nameAsString() : "?", i.lifecycleStateAsString(), i.healthStatus()));
                 }
                 instances = list;
+                scaling = scaling(autoscaling.policies(groupName), asg, clients.region);
             }
             failed = failedLaunches(Concurrently.join(activities), outputs.get(FleetTemplate.OUT_LOG_GROUP));
         }
         return new StatusReport(name, clients.region, stack.stackId(), stack.stackStatusAsString(), stack.stackStatusReason(), outputs,
-                group, instances, failed, StackWatch.consoleLink(clients.region, stack.stackId()));
+                group, instances, failed, StackWatch.consoleLink(clients.region, stack.stackId()), scaling);
+    }
+
+    /** The first target tracking policy of the group, or null (a fixed or scheduled fleet). */
+    static StatusReport.Scaling scaling(List<software.amazon.awssdk.services.autoscaling.model.ScalingPolicy> policies,
+            AutoScalingGroup asg, String region) {
+        var policy = policies.stream().filter(p -> "TargetTrackingScaling".equals(p.policyType()) && p.targetTrackingConfiguration() != null)
+                .findFirst().orElse(null);
+        if (policy == null) {
+            return null;
+        }
+        var tt = policy.targetTrackingConfiguration();
+        String metric;
+        String command = null;
+        if (tt.predefinedMetricSpecification() != null) {
+            metric = tt.predefinedMetricSpecification().predefinedMetricTypeAsString();
+        } else if (tt.customizedMetricSpecification() != null) {
+            var m = tt.customizedMetricSpecification();
+            metric = m.namespace() + "/" + m.metricName() + " (" + m.statisticAsString() + ")";
+            command = "aws cloudwatch get-metric-statistics --region " + region + " --namespace " + m.namespace() + " --metric-name "
+                    + m.metricName() + " --dimensions Name=AutoScalingGroupName,Value=" + asg.autoScalingGroupName()
+                    + " --statistics Average --period 60 --start-time $(date -u -d -15min +%FT%TZ) --end-time $(date -u +%FT%TZ)";
+        } else {
+            metric = "?";
+        }
+        List<String> protectedIds = asg.instances().stream().filter(i -> Boolean.TRUE.equals(i.protectedFromScaleIn()))
+                .map(i -> i.instanceId()).toList();
+        return new StatusReport.Scaling(policy.policyName(), metric, tt.targetValue(), protectedIds, command);
     }
 
     /** Each failed activity, with the bootstrap log stream of the instance it names (streams are "INSTANCE/bootstrap"). */

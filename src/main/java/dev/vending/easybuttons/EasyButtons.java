@@ -109,8 +109,8 @@ public final class EasyButtons {
             r.append("Until then, download a **template** and choose *Upload a template file* in the console's *Create stack* page.\n");
         }
         r.append('\n');
-        r.append("| Easy button | OS | Arch | Executor | Purchase | Runners | Instance types | Schedule | $/runner-hour On-Demand | $/runner-hour as configured | Launch | Template |\n");
-        r.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        r.append("| Easy button | OS | Arch | Executor | Purchase | Runners | Scaling | Instance types | Schedule | $/runner-hour On-Demand | $/runner-hour as configured | Launch | Template |\n");
+        r.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Scenario s : Scenarios.all()) {
             FleetSpec f = s.spec();
             String[] cost = costCells(f, region, prices);
@@ -120,6 +120,7 @@ public final class EasyButtons {
                     .append(" | ").append(f.runner().executor().id())
                     .append(" | ").append(f.purchase().describe())
                     .append(" | ").append(f.capacity().desired())
+                    .append(" | ").append(scalingCell(f))
                     .append(" | ").append(String.join(", ", f.instanceTypes()))
                     .append(" | ").append(f.schedule() == null ? "always on"
                             : "`" + f.schedule().start().text() + "` to `" + f.schedule().stop().text() + "` " + f.schedule().timeZone())
@@ -138,9 +139,12 @@ public final class EasyButtons {
         for (Scenario s : Scenarios.all()) {
             r.append("| ").append(s.id()).append(" | ").append(s.replaces()).append(" |\n");
         }
-        r.append("\nThe old \"CPU autoscaling\" buttons have no direct successor: vending fleets have no CPU scaling\n");
-        r.append("policy yet. Each maps to the fleet with the same OS and Spot/On-Demand mix; set its runner count\n");
-        r.append("(or a schedule) instead. Amazon Linux 2 became Amazon Linux 2023, Windows Server 2019 became 2022,\n");
+        r.append("\nThe old \"CPU autoscaling\" buttons are succeeded by the *elastic* ones: target tracking between\n");
+        r.append("MinRunners and MaxRunners. On Linux they track job slots (running jobs / concurrency, which the\n");
+        r.append("instance watcher publishes once a minute, and busy runners are protected from scale-in); on Windows\n");
+        r.append("they track CPU, because the Windows watcher publishes no job-slot metric. A group at 0 instances\n");
+        r.append("publishes no metric and cannot see a queue, so MinRunners stays at 1 or more (see\n");
+        r.append("[docs/scaling.md](../docs/scaling.md)). Amazon Linux 2 became Amazon Linux 2023, Windows Server 2019 became 2022,\n");
         r.append("a1.large became m7g.large, and the Spot type lists are the catalogue's diversified current-generation lists.\n\n");
         r.append("Schedules are in UTC: the Quick Create form cannot change a template's time zone. For another zone,\n");
         r.append("generate your own template, e.g. `vending generate --spot --schedule-start \"0 8 * * 1-5\" --schedule-stop \"0 18 * * 1-5\" --timezone Europe/Berlin`.\n\n");
@@ -148,6 +152,15 @@ public final class EasyButtons {
         r.append("`glrt-` token the tags live in GitLab, so use one runner (token) per purchase option. See\n");
         r.append("[docs/choosing-spot-or-on-demand.md](../docs/choosing-spot-or-on-demand.md).\n");
         return r.toString();
+    }
+
+    private static String scalingCell(FleetSpec f) {
+        if (f.scaling() == null) {
+            return "fixed" + (f.schedule() == null ? "" : " + schedule");
+        }
+        String metric = f.scaling().metric() == dev.vending.fleet.Scaling.Metric.JOBS ? "job slots " + f.scaling().target() + "%"
+                : "CPU " + f.scaling().target() + "% (no job-slot metric on " + f.os().id() + ")";
+        return metric + ", " + f.capacity().min() + "-" + f.capacity().max();
     }
 
     private static String[] costCells(FleetSpec f, String region, PriceTable prices) {

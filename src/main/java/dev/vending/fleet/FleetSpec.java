@@ -11,15 +11,18 @@ import dev.vending.failure.BadInput;
  * template goes through here, so an invalid combination cannot reach the template builder.
  *
  * @param schedule null when the fleet runs around the clock
+ * @param scaling  null for a fixed size (or a schedule's sizes); else target tracking between min and max
  */
 public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch arch, OperatingSystem os,
         List<String> instanceTypes, RunnerSettings runner, Schedule schedule, int volumeSizeGiB, CacheMode cache,
-        SecuritySettings security) {
+        Scaling scaling, SecuritySettings security) {
 
     public static final String DEFAULT_NAME = "gitlab-runners";
     public static final int DEFAULT_RUNNERS = 1;
     private static final Pattern NAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9-]{0,27}");
     public static final int MAX_INSTANCE_TYPES = 20;
+    /** --max of an elastic fleet when not given. */
+    public static final int ELASTIC_DEFAULT_MAX = 10;
 
     public FleetSpec {
         if (name == null || !NAME.matcher(name).matches() || name.endsWith("-")) {
@@ -54,8 +57,18 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
                     + "runner's account, which is kept away from the instance role); use --cache none");
         }
         if (schedule != null && schedule.runnersWhenStarted() > capacity.max()) {
-            throw new BadInput("--schedule-runners", schedule.runnersWhenStarted() + " is more than --max " + capacity.max());
+            throw new BadInput(scaling != null ? "--schedule-min" : "--schedule-runners",
+                    schedule.runnersWhenStarted() + " is more than --max " + capacity.max());
         }
+        if (scaling != null && scaling.metric() == Scaling.Metric.JOBS && os == OperatingSystem.WINDOWS) {
+            throw new BadInput("--scale-on", "jobs:TARGET needs the job-slot metric, which only the Linux watcher publishes; "
+                    + "use cpu:TARGET with --os windows");
+        }
+    }
+
+    /** Fixed fleets keep their size; elastic ones let the scaling policy move it between min and max. */
+    public boolean elastic() {
+        return scaling != null;
     }
 
     private static void requireArchForOs(OperatingSystem os, Arch arch) {
@@ -112,6 +125,8 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
         /** null: s3, except on Windows without jobs using the instance role (see the record's check) */
         private CacheMode cache;
         private SecuritySettings security = SecuritySettings.DEFAULT;
+        private Scaling scaling;
+        private Integer scheduleMin;
 
         public Builder name(String v) { name = v; return this; }
         public Builder runners(int v) { runners = v; return this; }
@@ -137,6 +152,8 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
         public Builder volumeSize(Integer v) { volumeSize = v; return this; }
         public Builder cache(CacheMode v) { cache = v; return this; }
         public Builder security(SecuritySettings v) { security = v == null ? SecuritySettings.DEFAULT : v; return this; }
+        public Builder scaling(Scaling v) { scaling = v; return this; }
+        public Builder scheduleMin(Integer v) { scheduleMin = v; return this; }
 
         public FleetSpec build() {
             // Graviton by default on Linux (the cheaper, faster choice); Windows Server is x86_64 only.
@@ -154,18 +171,28 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
                 if (scheduleStop == null) {
                     throw new BadInput("--schedule-stop", "is required with --schedule-start");
                 }
-                schedule = new Schedule(scheduleStart, scheduleStop, timeZone, scheduleRunners != null ? scheduleRunners : Math.max(runners, 1));
+                if (scaling == null && scheduleMin != null) {
+                    throw new BadInput("--schedule-min", "needs --scale-on (without it the schedule starts --schedule-runners instances)");
+                }
+                schedule = new Schedule(scheduleStart, scheduleStop, timeZone, scaling != null ? windowMin()
+                        : scheduleRunners != null ? scheduleRunners : Math.max(runners, 1));
+            } else if (scheduleMin != null) {
+                throw new BadInput("--schedule-min", "needs --schedule-start and --schedule-stop");
             } else if (scheduleRunners != null) {
                 throw new BadInput("--schedule-runners", "needs --schedule-start and --schedule-stop");
             } else if (!Schedule.DEFAULT_TIME_ZONE.equals(timeZone)) {
                 // accepted but only meaningful with a schedule; still validated so typos are caught
                 new Schedule("0 0 * * *", "0 1 * * *", timeZone, 1);
             }
+            if (scaling != null) {
+                checkElastic(schedule != null);
+            }
             // docker on Linux; Windows runners use the shell executor (docker is refused there)
             Executor executor = this.executor != null ? this.executor
                     : os == OperatingSystem.WINDOWS ? Executor.SHELL : Executor.DOCKER;
             int peak = schedule == null ? runners : Math.max(runners, schedule.runnersWhenStarted());
-            Capacity capacity = Capacity.fromDefaults(runners, min, max, peak);
+            Capacity capacity = Capacity.fromDefaults(runners, scaling != null && min == null ? Integer.valueOf(1) : min,
+                    scaling != null && max == null ? Integer.valueOf(defaultElasticMax(peak)) : max, peak);
             List<String> types = instanceTypes.isEmpty() ? InstanceCatalog.defaults(arch, purchase.usesSpot()) : instanceTypes;
             for (String t : types) {
                 checkType(t, arch);
@@ -175,7 +202,37 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
             return new FleetSpec(name, capacity, purchase, arch, os, types, runner, schedule,
                     volumeSize != null ? volumeSize : defaultVolume(os), cache != null ? cache
                             : os == OperatingSystem.WINDOWS && !security.jobsUseInstanceRole() ? CacheMode.NONE : CacheMode.S3,
-                    security);
+                    scaling, security);
+        }
+
+        /**
+         * Minimum inside a scheduled window of an elastic fleet: --schedule-min, else --min, at least 1, because
+         * a group at zero instances publishes no metric and so can never see a queue.
+         */
+        private int windowMin() {
+            if (scheduleRunners != null) {
+                throw new BadInput("--schedule-runners", "with --scale-on a schedule sets the window's bounds, not a size: "
+                        + "use --schedule-min (the policy sizes the group up to --max)");
+            }
+            int m = scheduleMin != null ? scheduleMin : Math.max(1, min == null ? 1 : min);
+            if (m < 1) {
+                throw new BadInput("--schedule-min", "must be at least 1: a group at 0 instances publishes no metric and cannot "
+                        + "scale out (the schedule's stop takes it to 0; for scale-to-zero use --executor docker-autoscaler)");
+            }
+            return m;
+        }
+
+        /** --max of an elastic fleet when not given: room to grow (10), or the fixed default if that is more. */
+        static int defaultElasticMax(int peak) {
+            return Math.min(Capacity.MAX_LIMIT, Math.max(ELASTIC_DEFAULT_MAX, peak + Capacity.rollingBatch(peak)));
+        }
+
+        private void checkElastic(boolean scheduled) {
+            if (min != null && min == 0 && !scheduled) {
+                throw new BadInput("--min", "0 with --scale-on lets the policy scale in to no instances, which publish no "
+                        + "metric, so the group could never scale out again; use --min 1 or more "
+                        + "(for scale-to-zero use --executor docker-autoscaler)");
+            }
         }
 
         private void checkType(String t, Arch arch) {

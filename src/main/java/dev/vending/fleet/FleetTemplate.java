@@ -119,6 +119,7 @@ public final class FleetTemplate {
                 .defaultValue(spec.os().amiParameter(spec.arch())));
 
         FleetValues k = allParameters ? FleetValues.parameters(t, spec) : FleetValues.fixed(spec);
+        Elasticity elastic = allParameters ? Elasticity.parameters(t, spec) : Elasticity.fixed(spec);
 
         Condition createSecret = t.add(new Condition("CreateTokenSecret",
                 Fn.equalTo(Fn.ref(tokenParam), "")));
@@ -157,7 +158,7 @@ public final class FleetTemplate {
             t.add(tlsOnly).onlyIf(k.hasCache());
         }
 
-        IamRole role = instanceRole(createSecret, tokenParam, logs, cache, k.hasCache(), spec.security());
+        IamRole role = instanceRole(createSecret, tokenParam, logs, cache, k.hasCache(), elastic, spec.security());
         fleetTags.forEach(role::tag);
         t.add(role);
         if (spec.security().jobRole() != null) {
@@ -180,7 +181,7 @@ public final class FleetTemplate {
                 .metadataHopLimit(k.hopLimit())
                 .rootVolume(spec.os().rootDeviceName(), k.volumeSize())
                 .rootVolumeKmsKeyId(key)
-                .userData(userData(spec, k, createSecret, tokenParam, secret, logs, cache));
+                .userData(userData(spec, k, elastic, createSecret, tokenParam, secret, logs, cache));
         lt.instanceTag(new Tag("Name", Fn.sub("${AWS::StackName}-runner")));
         fleetTags.forEach(lt::instanceTag);
         lt.instanceTag(new Tag("vending:gitlab-url", Fn.ref(url)));
@@ -208,6 +209,7 @@ public final class FleetTemplate {
                 .rollingUpdate(Fn.ref(count), batch, "PT" + (launchTimeout / 60) + "M", false,
                         List.of("HealthCheck", "ReplaceUnhealthy", "AZRebalance", "AlarmNotification", "ScheduledActions"));
         asg.autoScalingGroupName(Fn.sub(asgName()));
+        asg.defaultInstanceWarmup(elastic.warmup());
         if (k.capacityRebalance() != null) {
             asg.capacityRebalance(k.capacityRebalance());
         }
@@ -217,11 +219,15 @@ public final class FleetTemplate {
 
         if (k.schedule() != null) {
             FleetValues.ScheduleValues s = k.schedule();
+            // elastic fleets: the window's bounds (minimum, --max), then 0/0 until the next start
             t.add(new ScheduledAction("ScheduledStart").autoScalingGroupName(Fn.ref(asg))
+                    .minSize(elastic.startMin(s.runners())).maxSize(elastic.startMax(Fn.ref(max)))
                     .desiredCapacity(s.runners()).recurrence(s.start()).timeZone(s.timeZone())).onlyIf(s.condition());
             t.add(new ScheduledAction("ScheduledStop").autoScalingGroupName(Fn.ref(asg))
-                    .minSize(0).desiredCapacity(0).recurrence(s.stop()).timeZone(s.timeZone())).onlyIf(s.condition());
+                    .minSize(0).maxSize(elastic.stopMax()).desiredCapacity(0).recurrence(s.stop()).timeZone(s.timeZone()))
+                    .onlyIf(s.condition());
         }
+        elastic.addPolicy(t, Fn.ref(asg));
 
         t.add(new Output(OUT_ASG, "Auto Scaling group of the runners", Fn.ref(asg)));
         t.add(new Output(OUT_ROLE, "IAM role of the runner instances (CI jobs cannot use it: docs/security.md)", Fn.getAtt(role, "Arn")));
@@ -259,7 +265,7 @@ public final class FleetTemplate {
     }
 
     private static IamRole instanceRole(Condition createSecret, Parameter tokenParam, LogGroup logs, S3Bucket cache,
-            Condition hasCache, SecuritySettings security) {
+            Condition hasCache, Elasticity elastic, SecuritySettings security) {
         IamRole role = new IamRole("RunnerRole")
                 .description("vending runner instances: token, cache, logs, own lifecycle and Session Manager only")
                 .assumeRolePolicy(PolicyDocument.of(new Statement(null, "Allow", Map.of("Service", "ec2.amazonaws.com"),
@@ -284,10 +290,11 @@ public final class FleetTemplate {
                             Fn.sub("secretsmanager.${AWS::Region}.amazonaws.com"), Fn.sub("ssm.${AWS::Region}.amazonaws.com"),
                             Fn.sub("s3.${AWS::Region}.amazonaws.com"))))));
         }
+        Object groupArn = Fn.sub("arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/"
+                + asgName());
         statements.add(Statement.allow("OwnLifecycleActions",
-                List.of("autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat"),
-                List.of(Fn.sub("arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/"
-                        + asgName()))));
+                List.of("autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat"), List.of(groupArn)));
+        statements.addAll(elastic.statements(groupArn));
         statements.add(Statement.allow("ShipLogs",
                 List.of("logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"),
                 // the log group's Arn attribute ends in ":*", which covers its streams
@@ -304,8 +311,8 @@ public final class FleetTemplate {
         return role;
     }
 
-    private static Intrinsic userData(FleetSpec spec, FleetValues k, Condition createSecret, Parameter tokenParam, Secret secret,
-            LogGroup logs, S3Bucket cache) {
+    private static Intrinsic userData(FleetSpec spec, FleetValues k, Elasticity elastic, Condition createSecret, Parameter tokenParam,
+            Secret secret, LogGroup logs, S3Bucket cache) {
         RenderedScript script = BootstrapValues.render(spec, k.bootstrapPlaceholders());
         Map<String, Object> vars = new LinkedHashMap<>();
         vars.put("GitLabUrl", Fn.ref(P_GITLAB_URL));
@@ -316,6 +323,7 @@ public final class FleetTemplate {
         vars.put("TerminateHookName", Bootstrap.TERMINATE_HOOK);
         vars.put("CacheBucket", cache == null ? "" : k.hasCache() == null ? Fn.ref(cache) : Fn.ifThen(k.hasCache(), Fn.ref(cache), ""));
         vars.put("LogGroup", Fn.ref(logs));
+        vars.putAll(new java.util.TreeMap<>(elastic.watcherVariables()));
         if (k.hasCache() != null) {
             vars.put("CacheMode", Fn.ifThen(k.hasCache(), "s3", "none"));
         }

@@ -1,6 +1,6 @@
 #!/bin/bash
 # vending termination watcher (systemd unit vending-watcher.service). See docs/lifecycle.md.
-# Polls only the instance metadata service: no AWS API calls until this instance is leaving.
+# Polls the instance metadata service and, on elastic fleets, the runner's own metrics on loopback.
 #  - autoscaling/target-lifecycle-state = Terminated (scale-in, rolling replacement): stop taking jobs,
 #    let running jobs finish while heartbeating the terminating lifecycle action (up to a limit),
 #    unregister this machine, complete the lifecycle action with CONTINUE.
@@ -12,7 +12,11 @@
 # handleForcefulShutdown -> abortAllBuilds), which reports each one to GitLab as failed before it
 # exits; only then does this machine unregister. Never a third signal: that makes the runner exit
 # at once without reporting.
-# Settings come from the environment (/etc/vending/watcher.env); tests override the timings and IMDS URL.
+#  - elastic fleets (--scale-on): while InService, the busy job slots (gitlab_runner_jobs) decide the instance's
+#    scale-in protection (set while jobs run, cleared when idle: scale-in takes idle runners first), and with
+#    jobs:TARGET the watcher publishes busy/concurrent as JobSlotUtilization (percent) once a minute, dimension
+#    AutoScalingGroupName, which the group's target tracking policy averages.
+# Settings come from the environment (/etc/vending/watcher.env); tests override the timings and URLs.
 set -euo pipefail
 export LC_ALL=C
 
@@ -25,6 +29,11 @@ DRAIN_LIMIT=${VENDING_DRAIN_LIMIT_SECONDS:-7200}
 SPOT_MARGIN=${VENDING_SPOT_MARGIN_SECONDS:-60}
 # How long the runner gets to report its aborted jobs and exit (its shutdown_timeout, 30 s, plus a margin).
 ABORT_WAIT=${VENDING_ABORT_SECONDS:-40}
+# the runner's listen_address (linux.sh sets it in config.toml)
+METRICS_URL=${VENDING_RUNNER_METRICS_URL:-http://127.0.0.1:9252/metrics}
+NAMESPACE=${VENDING_METRIC_NAMESPACE:-}
+PROTECT=${VENDING_PROTECT_BUSY:-}
+PUBLISH_EVERY=${VENDING_PUBLISH_SECONDS:-60}
 
 log() { printf '%s vending-watcher: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
 
@@ -68,6 +77,35 @@ complete() {
     sleep "$i"
   done
   log "could not complete the lifecycle action: Auto Scaling continues after the hook's heartbeat timeout"
+}
+
+# Busy job slots, all slots and busy percent from the runner's Prometheus text: gitlab_runner_jobs counts the
+# jobs the runner holds, one series per state (pending, running, ...; the "idle" series is 0);
+# gitlab_runner_concurrent is its concurrent setting. Fails while the runner does not answer (pipefail).
+slots() {
+  curl -fsS -m 2 "$METRICS_URL" | awk -v c="${VENDING_CONCURRENCY:-0}" '
+    $1 ~ /^gitlab_runner_jobs([{]|$)/ { b += $NF }
+    $1 == "gitlab_runner_concurrent" && $NF > 0 { c = $NF }
+    END { if (c <= 0) exit 1; printf "%d %d %.2f\n", b, c, b < c ? b * 100 / c : 100 }'
+}
+# Protected from scale-in while any job runs, so scale-in takes an idle runner first; the state is re-sent after
+# a restart of the watcher (PROTECTED starts empty). The busy percentage is published once a minute.
+PROTECTED='' NEXT_PUT=0
+elastic() {
+  local s b c pct p=no
+  s=$(slots) || return 0
+  read -r b c pct <<<"$s"
+  if ((b > 0)); then p=yes; fi
+  if [ -n "$PROTECT" ] && [ "$p" != "$PROTECTED" ] && aws autoscaling set-instance-protection --instance-ids "$INSTANCE_ID" \
+    --auto-scaling-group-name "$VENDING_ASG" "--$([ $p = yes ] || echo no-)protected-from-scale-in"; then
+    PROTECTED=$p
+    log "scale-in protection $p ($b/$c busy)"
+  fi
+  if [ -n "$NAMESPACE" ] && (($(now_ms) >= NEXT_PUT)); then
+    NEXT_PUT=$(($(now_ms) + $(ms "$PUBLISH_EVERY")))
+    aws cloudwatch put-metric-data --namespace "$NAMESPACE" --metric-name JobSlotUtilization --unit Percent \
+      --dimensions "AutoScalingGroupName=$VENDING_ASG" --value "$pct" || :
+  fi
 }
 
 until INSTANCE_ID=$(imds_get instance-id); do log "instance metadata not reachable yet"; sleep "$POLL"; done
@@ -143,6 +181,8 @@ while :; do
       heartbeat
     fi
   fi
+  # leaving instances no longer count as capacity: no protection changes, no datapoints
+  if [ -z "$STOP_PID" ] && { [ -n "$PROTECT" ] || [ -n "$NAMESPACE" ]; }; then elastic; fi
   if [ -n "$UNREGISTERED" ] && [ -n "$LIFECYCLE" ]; then
     complete
     exit 0

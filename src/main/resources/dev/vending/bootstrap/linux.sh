@@ -136,7 +136,9 @@ else
   fi
 fi
 unset TOKEN
-sed -i "s/^concurrent = .*/concurrent = $VENDING_CONCURRENCY/" /etc/gitlab-runner/config.toml
+# listen_address serves the runner's Prometheus metrics, on loopback only: the watcher reads busy job slots there
+# (its default VENDING_RUNNER_METRICS_URL).
+sed -i "s/^concurrent = .*/concurrent = $VENDING_CONCURRENCY\nlisten_address = \"127.0.0.1:9252\"/" /etc/gitlab-runner/config.toml
 grep -q "^concurrent = $VENDING_CONCURRENCY\$" /etc/gitlab-runner/config.toml
 # How long the runner has, after the watcher's SIGTERM, to report aborted jobs before it exits anyway.
 grep -q '^shutdown_timeout' /etc/gitlab-runner/config.toml || sed -i '/^concurrent = /a shutdown_timeout = 30' /etc/gitlab-runner/config.toml
@@ -146,8 +148,10 @@ chmod 0600 /etc/gitlab-runner/config.toml
 
 # Termination watcher (IMDS only) and unregister-on-poweroff for instances terminated outside the group.
 mkdir -p /etc/vending
-printf 'VENDING_ASG=%s\nVENDING_TERMINATE_HOOK=%s\nVENDING_DRAIN_LIMIT_SECONDS=%s\nAWS_DEFAULT_REGION=%s\nAWS_RETRY_MODE=standard\n' \
-  "$VENDING_ASG" "$VENDING_TERMINATE_HOOK" "$VENDING_DRAIN_LIMIT" "$VENDING_REGION" >/etc/vending/watcher.env
+printf 'VENDING_%s\n' "ASG=$VENDING_ASG" "TERMINATE_HOOK=$VENDING_TERMINATE_HOOK" "DRAIN_LIMIT_SECONDS=$VENDING_DRAIN_LIMIT" \
+  "CONCURRENCY=$VENDING_CONCURRENCY" "METRIC_NAMESPACE=$VENDING_METRIC_NAMESPACE" \
+  "PROTECT_BUSY=$VENDING_PROTECT_BUSY" >/etc/vending/watcher.env
+printf 'AWS_DEFAULT_REGION=%s\nAWS_RETRY_MODE=standard\n' "$VENDING_REGION" >>/etc/vending/watcher.env
 cat >/usr/local/sbin/vending-watcher <<'VENDING_EOF'
 @@INCLUDE:linux-watcher.sh@@
 VENDING_EOF

@@ -58,7 +58,7 @@ class BootstrapRenderTest {
         while (m.find()) {
             refs.add(m.group(1));
         }
-        Set<String> allowed = new HashSet<>(Bootstrap.RUNTIME_VARIABLES);
+        Set<String> allowed = new HashSet<>(Bootstrap.runtimeVariables(BootstrapValues.hostOs(spec.os())));
         allowed.add("AWS::Region");
         allowed.add("AWS::StackName");
         assertEquals(allowed, refs, "the template's Fn::Sub maps exactly these");

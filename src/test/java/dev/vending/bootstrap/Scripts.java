@@ -58,6 +58,10 @@ final class Scripts {
         v.put("TerminateHookName", Bootstrap.TERMINATE_HOOK);
         v.put("CacheBucket", spec.cache() == CacheMode.S3 ? spec.name() + "-cache-123456789012-eu-central-1" : "");
         v.put("LogGroup", "/vending/" + spec.name());
+        if (spec.os() == OperatingSystem.LINUX) {
+            v.put("MetricNamespace", "Vending/Runners");
+            v.put("ProtectBusy", "yes");
+        }
         v.put("AWS::Region", "ap-southeast-2");
         v.put("AWS::StackName", spec.name());
         return v;

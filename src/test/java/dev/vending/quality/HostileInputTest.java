@@ -45,9 +45,9 @@ class HostileInputTest {
     static final List<String> STRING_OPTIONS = List.of("--name", "--arch", "--os", "--instance-types", "--executor",
             "--runner-tags", "--gitlab-url", "--runner-version", "--docker-image", "--timezone", "--cache", "--format",
             "--schedule-start", "--schedule-stop", "--drain-timeout", "--permissions-boundary", "--kms-key-arn",
-            "--job-role-subject", "--job-policy-arn", "--oidc-provider-arn");
+            "--job-role-subject", "--job-policy-arn", "--oidc-provider-arn", "--scale-on");
     static final List<String> INT_OPTIONS = List.of("--runners", "--min", "--max", "--spot-percent", "--on-demand-base",
-            "--concurrency", "--schedule-runners", "--volume-size");
+            "--concurrency", "--schedule-runners", "--volume-size", "--schedule-min");
 
     @TempDir
     Path dir;
@@ -215,6 +215,9 @@ class HostileInputTest {
             case "--schedule-start" -> args.add("--schedule-stop=0 18 * * *");
             case "--job-role-subject" -> args.add("--job-role");
             case "--job-policy-arn", "--oidc-provider-arn" -> args.addAll(List.of("--job-role", "--job-role-subject=project_path:a/b"));
+            case "--scale-on" -> args.add("--max=10");
+            case "--schedule-min" -> args.addAll(List.of("--scale-on=cpu:60", "--max=10", "--schedule-start=0 8 * * *",
+                    "--schedule-stop=0 18 * * *"));
             case "--schedule-stop" -> args.add("--schedule-start=0 8 * * *");
             default -> { }
         }

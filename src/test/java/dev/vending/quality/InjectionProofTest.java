@@ -177,6 +177,8 @@ class InjectionProofTest {
         v.put("TerminateHookName", Bootstrap.TERMINATE_HOOK);
         v.put("CacheBucket", spec.cache() == CacheMode.S3 ? spec.name().toLowerCase() + "-cache-123456789012-eu-central-1" : "");
         v.put("LogGroup", "/vending/" + spec.name());
+        v.put("MetricNamespace", spec.scaling() != null ? dev.vending.fleet.Scaling.NAMESPACE : "");
+        v.put("ProtectBusy", spec.scaling() != null ? "yes" : "");
         v.put("AWS::Region", "eu-central-1");
         v.put("AWS::StackName", spec.name());
         return v;

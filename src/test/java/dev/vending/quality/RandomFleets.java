@@ -14,6 +14,7 @@ import dev.vending.fleet.InstanceCatalog;
 import dev.vending.fleet.OperatingSystem;
 import dev.vending.fleet.Purchase;
 import dev.vending.fleet.SecuritySettings;
+import dev.vending.fleet.Scaling;
 
 /**
  * Random but valid fleet specs from a seeded {@link Random}: every generated builder must build.
@@ -79,17 +80,26 @@ final class RandomFleets {
             case 1 -> 1 + random.nextInt(5000);
             default -> 1 + random.nextInt(20);
         };
+        // an elastic fleet in a quarter of the draws: --max required, min (and runners) at least 1
+        Scaling scaling = random.nextInt(4) != 0 ? null
+                : new Scaling(os == OperatingSystem.WINDOWS || random.nextBoolean() ? Scaling.Metric.CPU : Scaling.Metric.JOBS,
+                        1 + random.nextInt(100));
+        if (scaling != null) {
+            runners = Math.max(1, Math.min(runners, 4000));
+            b.scaling(scaling);
+            d.append(".scaling(Scaling.parse(\"").append(scaling.describe()).append("\"))");
+        }
         b.runners(runners);
         d.append(".runners(").append(runners).append(')');
         Integer min = null;
         Integer max = null;
-        if (random.nextBoolean()) {
+        if (scaling != null || random.nextBoolean()) {
             max = Math.min(dev.vending.fleet.Capacity.MAX_LIMIT, runners + 1 + random.nextInt(30));
             b.max(max);
             d.append(".max(").append(max).append(')');
         }
         if (random.nextBoolean()) {
-            min = random.nextInt(runners + 1);
+            min = scaling != null ? 1 + random.nextInt(runners) : random.nextInt(runners + 1);
             b.min(min);
             d.append(".min(").append(min).append(')');
         }
@@ -120,7 +130,11 @@ final class RandomFleets {
             b.scheduleStart(start).scheduleStop(stop).timeZone(zone);
             d.append(".scheduleStart(\"").append(start).append("\").scheduleStop(\"").append(stop)
                     .append("\").timeZone(\"").append(zone).append("\")");
-            if (random.nextBoolean()) {
+            if (scaling != null && random.nextBoolean()) {
+                int sm = 1 + random.nextInt(max);
+                b.scheduleMin(sm);
+                d.append(".scheduleMin(").append(sm).append(')');
+            } else if (scaling == null && random.nextBoolean()) {
                 int cap = max != null ? max : 5000;
                 int sr = 1 + random.nextInt(Math.min(cap, random.nextBoolean() ? 50 : 5000));
                 b.scheduleRunners(sr);

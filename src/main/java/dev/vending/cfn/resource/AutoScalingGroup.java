@@ -20,6 +20,7 @@ public final class AutoScalingGroup extends Resource {
     private Object capacityRebalance;
     private Object healthCheckGracePeriod;
     private String healthCheckType;
+    private Object defaultInstanceWarmup;
     private final List<LifecycleHookSpecification> lifecycleHooks = new ArrayList<>();
     private final List<Tag> tags = new ArrayList<>();
     private List<String> metricsCollection;
@@ -42,6 +43,8 @@ public final class AutoScalingGroup extends Resource {
     public AutoScalingGroup capacityRebalance(Object v) { capacityRebalance = v; return this; }
     public AutoScalingGroup healthCheckGracePeriod(Object v) { healthCheckGracePeriod = v; return this; }
     public AutoScalingGroup healthCheckType(String v) { healthCheckType = v; return this; }
+    /** Seconds after InService before an instance counts in the group's metrics; null leaves it out. */
+    public AutoScalingGroup defaultInstanceWarmup(Object v) { defaultInstanceWarmup = v; return this; }
     public AutoScalingGroup lifecycleHook(LifecycleHookSpecification v) { lifecycleHooks.add(v); return this; }
     public AutoScalingGroup tag(Tag v) { tags.add(v); return this; }
     public AutoScalingGroup metricsCollection(List<String> metrics) { metricsCollection = List.copyOf(metrics); return this; }
@@ -76,6 +79,7 @@ public final class AutoScalingGroup extends Resource {
                 .put("CapacityRebalance", capacityRebalance)
                 .put("HealthCheckType", healthCheckType)
                 .put("HealthCheckGracePeriod", healthCheckGracePeriod)
+                .put("DefaultInstanceWarmup", defaultInstanceWarmup)
                 .put("LifecycleHookSpecificationList", lifecycleHooks.isEmpty() ? null : Props.all(lifecycleHooks))
                 .put("MetricsCollection", metricsCollection == null ? null
                         : List.of(Props.of().put("Granularity", "1Minute").put("Metrics", metricsCollection).toMap()))

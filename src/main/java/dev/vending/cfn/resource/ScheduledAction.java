@@ -7,6 +7,7 @@ import dev.vending.cfn.Resource;
 public final class ScheduledAction extends Resource {
     private Object autoScalingGroupName;
     private Object minSize;
+    private Object maxSize;
     private Object desiredCapacity;
     private Object recurrence;
     private Object timeZone;
@@ -22,6 +23,7 @@ public final class ScheduledAction extends Resource {
 
     public ScheduledAction autoScalingGroupName(Object v) { autoScalingGroupName = v; return this; }
     public ScheduledAction minSize(Object v) { minSize = v; return this; }
+    public ScheduledAction maxSize(Object v) { maxSize = v; return this; }
     public ScheduledAction desiredCapacity(Object v) { desiredCapacity = v; return this; }
     public ScheduledAction recurrence(Object v) { recurrence = v; return this; }
     public ScheduledAction timeZone(Object v) { timeZone = v; return this; }
@@ -31,6 +33,7 @@ public final class ScheduledAction extends Resource {
         return Props.of()
                 .put("AutoScalingGroupName", autoScalingGroupName)
                 .put("MinSize", minSize)
+                .put("MaxSize", maxSize)
                 .put("DesiredCapacity", desiredCapacity)
                 .put("Recurrence", recurrence)
                 .put("TimeZone", timeZone);
