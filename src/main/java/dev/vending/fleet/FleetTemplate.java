@@ -239,11 +239,14 @@ public final class FleetTemplate {
         return t;
     }
 
-    /** What Session Manager needs on the instance (AWS Systems Manager User Guide, "Reference: ec2messages, ssmmessages"). */
+    /**
+     * What Session Manager needs on the instance (Systems Manager User Guide, the instance profile for
+     * Session Manager; AWS's own AWSCloud9SSMInstanceProfile is exactly these). ec2messages is Run
+     * Command's channel, which vending does not use.
+     */
     static final List<String> SESSION_MANAGER_ACTIONS = List.of("ssm:UpdateInstanceInformation",
             "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel",
-            "ssmmessages:OpenDataChannel", "ec2messages:AcknowledgeMessage", "ec2messages:DeleteMessage", "ec2messages:FailMessage",
-            "ec2messages:GetEndpoint", "ec2messages:GetMessages", "ec2messages:SendReply");
+            "ssmmessages:OpenDataChannel");
 
     /** ASG name as a Sub template: fixed so the instance role can name it without a circular reference. */
     static String asgName() {
@@ -267,7 +270,7 @@ public final class FleetTemplate {
     private static IamRole instanceRole(Condition createSecret, Parameter tokenParam, LogGroup logs, S3Bucket cache,
             Condition hasCache, Elasticity elastic, SecuritySettings security) {
         IamRole role = new IamRole("RunnerRole")
-                .description("vending runner instances: token, cache, logs, own lifecycle and Session Manager only")
+                .description("vending runner instances: token, cache, logs, own lifecycle, Session Manager")
                 .assumeRolePolicy(PolicyDocument.of(new Statement(null, "Allow", Map.of("Service", "ec2.amazonaws.com"),
                         List.of("sts:AssumeRole"), null, null)))
                 .permissionsBoundary(security.permissionsBoundary());

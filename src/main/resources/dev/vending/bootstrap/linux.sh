@@ -65,10 +65,9 @@ if [ "$VENDING_JOBS_IMDS" = blocked ]; then
   cat >/usr/local/sbin/vending-imds-firewall <<'VENDING_EOF'
 @@INCLUDE:linux-imds-firewall.sh@@
 VENDING_EOF
-  chmod 0700 /usr/local/sbin/vending-imds-firewall
   # the runner starts only once its jobs' rule is in place (ExecStartPre, at every start and boot)
   PRE='ExecStartPre=/usr/local/sbin/vending-imds-firewall jobs-user gitlab-runner'
-  mkdir -p /etc/systemd/system/docker.service.d
+  chmod 0700 /usr/local/sbin/vending-imds-firewall; mkdir -p /etc/systemd/system/docker.service.d
   printf '[Service]\nExecStartPost=/usr/local/sbin/vending-imds-firewall docker\n' >/etc/systemd/system/docker.service.d/vending-imds.conf
   systemctl daemon-reload
 fi
@@ -143,8 +142,7 @@ grep -q "^concurrent = $VENDING_CONCURRENCY\$" /etc/gitlab-runner/config.toml
 # How long the runner has, after the watcher's SIGTERM, to report aborted jobs before it exits anyway.
 grep -q '^shutdown_timeout' /etc/gitlab-runner/config.toml || sed -i '/^concurrent = /a shutdown_timeout = 30' /etc/gitlab-runner/config.toml
 # config.toml holds the runner's token: root only (shell jobs run as gitlab-runner)
-chown root:root /etc/gitlab-runner/config.toml
-chmod 0600 /etc/gitlab-runner/config.toml
+chown root:root /etc/gitlab-runner/config.toml; chmod 0600 /etc/gitlab-runner/config.toml
 
 # Termination watcher (IMDS only) and unregister-on-poweroff for instances terminated outside the group.
 mkdir -p /etc/vending

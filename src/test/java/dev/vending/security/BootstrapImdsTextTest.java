@@ -8,7 +8,6 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.vending.bootstrap.Bootstrap;
 import dev.vending.fleet.Executor;
 import dev.vending.fleet.FleetSpec;
 import dev.vending.fleet.OperatingSystem;
@@ -62,12 +61,13 @@ class BootstrapImdsTextTest {
 
     /** The script as an instance receives it, with placeholder deploy-time values. */
     static String rendered(FleetSpec spec) {
+        dev.vending.bootstrap.RenderedScript script = dev.vending.fleet.BootstrapValues.render(spec);
+        // every deploy-time reference the header has, whatever the template maps it to
         Map<String, String> runtime = new LinkedHashMap<>();
-        for (String name : Bootstrap.RUNTIME_VARIABLES) {
-            runtime.put(name, "value-of-" + name);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{([A-Za-z0-9:]+)}").matcher(script.header());
+        while (m.find()) {
+            runtime.put(m.group(1), "value-of-" + m.group(1));
         }
-        runtime.put("AWS::Region", "eu-west-1");
-        runtime.put("AWS::StackName", "runners");
-        return dev.vending.fleet.BootstrapValues.render(spec).resolve(runtime);
+        return script.resolve(runtime);
     }
 }
