@@ -24,6 +24,8 @@ public enum Placeholder {
     /** s3 or none. */
     CACHE,
     /** Longest drain of a terminating runner, in seconds. */
-    DRAIN_LIMIT
+    DRAIN_LIMIT,
+    /** blocked (jobs cannot reach the instance metadata service, docs/security.md) or allowed. */
+    JOBS_IMDS
 
 }

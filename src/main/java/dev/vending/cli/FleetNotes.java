@@ -11,6 +11,9 @@ final class FleetNotes {
     }
 
     static void print(FleetSpec spec, String region, PrintWriter err) {
+        if (spec.security().jobsUseInstanceRole()) {
+            err.println(dev.vending.fleet.SecuritySettings.JOBS_USE_ROLE_WARNING);
+        }
         if (spec.purchase().mixed()) {
             err.println("note: this fleet mixes Spot and On-Demand instances. With a runner authentication token (glrt-...) "
                     + "tags live in GitLab, so its runners cannot be told apart by computetype-* tags; deploy one fleet per "

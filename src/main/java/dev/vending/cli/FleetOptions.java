@@ -132,12 +132,56 @@ public final class FleetOptions {
     @Option(names = "--volume-size", paramLabel = "GiB", description = "Root volume size (default: 40 Linux, 100 Windows).")
     Integer volumeSize;
 
-    @Option(names = "--cache", completionCandidates = Completions.Caches.class, paramLabel = "CACHE", description = "s3 (a shared cache bucket) or none (default: ${DEFAULT-VALUE}).", defaultValue = "s3")
+    @Option(names = "--cache", completionCandidates = Completions.Caches.class, paramLabel = "CACHE",
+            description = "s3 (a shared cache bucket) or none (default: s3; none on Windows unless --jobs-use-instance-role).")
     String cache;
 
     @Option(names = "--alarm-topic-arn", paramLabel = "ARN",
             description = "SNS topic to notify when fewer runners are in service than desired for 15 minutes (failing bootstraps).")
     String alarmTopicArn;
+
+    @Option(names = "--jobs-use-instance-role", description = "Let CI jobs reach the instance metadata service and so the instance "
+            + "role, which reads the runner token. Off by default; needs --jobs-may-read-runner-token.")
+    boolean jobsUseInstanceRole;
+
+    @Option(names = "--jobs-may-read-runner-token", description = "Insist on --jobs-use-instance-role, accepting that jobs can read "
+            + "the runner token and register runners with it.")
+    boolean jobsMayReadToken;
+
+    @Option(names = "--permissions-boundary", paramLabel = "POLICY-ARN", description = "Permissions boundary for every IAM role the stack creates.")
+    String permissionsBoundary;
+
+    @Option(names = "--job-role", description = "Also create an IAM role that CI jobs assume with GitLab OIDC ID tokens "
+            + "(id_tokens: in .gitlab-ci.yml); output JobRoleArn. Needs --job-role-subject.")
+    boolean jobRole;
+
+    @Option(names = "--job-role-subject", paramLabel = "SUB", split = ",", description = "ID token sub claims the job role trusts, "
+            + "e.g. project_path:group/project:ref_type:branch:ref:main (* allowed after the top-level group).")
+    List<String> jobRoleSubjects;
+
+    @Option(names = "--job-policy-arn", paramLabel = "POLICY-ARN", split = ",", description = "Managed policies attached to the job role.")
+    List<String> jobPolicyArns;
+
+    @Option(names = "--oidc-provider-arn", paramLabel = "ARN", description = "The account's existing IAM OIDC provider for the GitLab URL "
+            + "(default: the stack creates one; an account has at most one per URL).")
+    String oidcProviderArn;
+
+    @Option(names = "--kms-key-arn", paramLabel = "KEY-ARN", description = "Customer managed KMS key for the token secret, log group, "
+            + "cache bucket and root volumes (its key policy must allow them: docs/security.md).")
+    String kmsKeyArn;
+
+    private dev.vending.fleet.JobRoleSettings jobRole() {
+        if (!jobRole) {
+            for (var given : List.of(java.util.Map.entry("--job-role-subject", jobRoleSubjects != null),
+                    java.util.Map.entry("--job-policy-arn", jobPolicyArns != null), java.util.Map.entry("--oidc-provider-arn", oidcProviderArn != null))) {
+                if (given.getValue()) {
+                    throw new dev.vending.failure.BadInput(given.getKey(), "only means something with --job-role");
+                }
+            }
+            return null;
+        }
+        return new dev.vending.fleet.JobRoleSettings(jobRoleSubjects, jobPolicyArns, oidcProviderArn);
+    }
 
     /** Builds the validated spec; contradictions and bad values throw with the flag's name. */
     public FleetSpec toSpec() {
@@ -162,11 +206,13 @@ public final class FleetOptions {
                 .timeZone(timeZone)
                 .scheduleRunners(scheduleRunners)
                 .volumeSize(volumeSize)
-                .cache(CacheMode.parse(cache))
+                .cache(cache == null ? null : CacheMode.parse(cache))
                 .maxUseCount(maxUseCount)
                 .idleCount(idleCount)
                 .idleSeconds(idleTime == null ? null : dev.vending.fleet.AutoscalerSettings.parseIdleTime(idleTime))
                 .pluginVersion(pluginVersion)
+                .security(new dev.vending.fleet.SecuritySettings(jobsUseInstanceRole, jobsMayReadToken, permissionsBoundary, kmsKeyArn,
+                        jobRole()))
                 .scaling(scaleOn == null ? null : dev.vending.fleet.Scaling.parse(scaleOn))
                 .scheduleMin(scheduleMin)
                 .alarmTopicArn(alarmTopicArn);

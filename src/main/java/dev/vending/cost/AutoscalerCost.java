@@ -50,7 +50,7 @@ public record AutoscalerCost(String region, String managerType, double managerHo
     /** One always-on worker through the common estimate: its prices, with the same checks of region, types and price flags. */
     public static CostReport oneWorker(FleetSpec spec, CostInputs in, PriceTable table) {
         FleetSpec one = new FleetSpec(spec.name(), new Capacity(1, 0, 2), spec.purchase(), spec.arch(), spec.os(),
-                spec.instanceTypes(), spec.runner(), null, spec.volumeSizeGiB(), spec.cache(), null, null, null);
+                spec.instanceTypes(), spec.runner(), null, spec.volumeSizeGiB(), spec.cache(), null, null, null, spec.security());
         return CostEstimate.estimate(one, in, table);
     }
 

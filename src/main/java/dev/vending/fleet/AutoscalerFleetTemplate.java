@@ -55,7 +55,7 @@ final class AutoscalerFleetTemplate {
         Parameter image = t.add(FleetTemplate.imageParameter(spec));
         FleetValues k = FleetValues.fixed(spec);
         Elasticity elastic = Elasticity.fixed(spec);
-        FleetTemplate.Shared shared = FleetTemplate.shared(t, spec, k, elastic, c.token(), c.tokenParam());
+        FleetTemplate.Shared shared = FleetTemplate.shared(t, spec, k, elastic, c.url(), c.token(), c.tokenParam());
         String workerArn = "arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/"
                 + workerAsgName();
         Map<String, Object> onlyWorkers = new LinkedHashMap<>();

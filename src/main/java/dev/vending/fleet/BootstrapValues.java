@@ -32,6 +32,7 @@ public final class BootstrapValues {
         v.put(Placeholder.DOCKER_PRIVILEGED, Boolean.toString(spec.runner().privileged()));
         v.put(Placeholder.CACHE, spec.cache() == CacheMode.S3 ? "s3" : "none");
         v.put(Placeholder.DRAIN_LIMIT, Integer.toString(spec.runner().drainSeconds()));
+        v.put(Placeholder.JOBS_IMDS, spec.security().jobsUseInstanceRole() ? "allowed" : "blocked");
         return v;
     }
 

@@ -18,7 +18,7 @@ import dev.vending.failure.BadInput;
  */
 public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch arch, OperatingSystem os,
         List<String> instanceTypes, RunnerSettings runner, Schedule schedule, int volumeSizeGiB, CacheMode cache,
-        Scaling scaling, String alarmTopicArn, AutoscalerSettings autoscaler) {
+        Scaling scaling, String alarmTopicArn, AutoscalerSettings autoscaler, SecuritySettings security) {
 
     public static final String DEFAULT_NAME = "gitlab-runners";
     public static final int DEFAULT_RUNNERS = 1;
@@ -50,6 +50,18 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
         }
         if (alarmTopicArn != null && !SNS_TOPIC.matcher(alarmTopicArn).matches()) {
             throw new BadInput("--alarm-topic-arn", "not an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)");
+        }
+        if (security == null) {
+            security = SecuritySettings.DEFAULT;
+        }
+        if (security.jobRole() != null) {
+            security.jobRole().checkIssuer(runner.gitlabUrl());
+        }
+        if (os == OperatingSystem.WINDOWS && cache == CacheMode.S3 && !security.jobsUseInstanceRole()) {
+            // Windows shell jobs run as the runner service's account, and the S3 cache's credentials
+            // come from the instance role: blocking jobs from IMDS blocks the cache too (docs/security.md).
+            throw new BadInput("--cache", "s3 on --os windows needs --jobs-use-instance-role (Windows jobs run as the "
+                    + "runner's account, which is kept away from the instance role); use --cache none");
         }
         if (schedule != null && schedule.runnersWhenStarted() > capacity.max()) {
             throw new BadInput(scaling != null ? "--schedule-min" : "--schedule-runners",
@@ -118,7 +130,9 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
         private String timeZone = Schedule.DEFAULT_TIME_ZONE;
         private Integer scheduleRunners;
         private Integer volumeSize;
-        private CacheMode cache = CacheMode.S3;
+        /** null: s3, except on Windows without jobs using the instance role (see the record's check) */
+        private CacheMode cache;
+        private SecuritySettings security = SecuritySettings.DEFAULT;
         private String alarmTopicArn;
         private Integer maxUseCount;
         private Integer idleCount;
@@ -155,6 +169,7 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
         public Builder idleCount(Integer v) { idleCount = v; return this; }
         public Builder idleSeconds(Integer v) { idleSeconds = v; return this; }
         public Builder pluginVersion(String v) { pluginVersion = v; return this; }
+        public Builder security(SecuritySettings v) { security = v == null ? SecuritySettings.DEFAULT : v; return this; }
         public Builder scaling(Scaling v) { scaling = v; return this; }
         public Builder scheduleMin(Integer v) { scheduleMin = v; return this; }
 
@@ -208,7 +223,9 @@ public record FleetSpec(String name, Capacity capacity, Purchase purchase, Arch 
             RunnerSettings runner = new RunnerSettings(executor, concurrency, tags, gitlabUrl, version, dockerImage, privileged,
                     drainSeconds);
             return new FleetSpec(name, capacity, purchase, arch, os, types, runner, schedule,
-                    volumeSize != null ? volumeSize : defaultVolume(os), cache, scaling, alarmTopicArn, autoscaler);
+                    volumeSize != null ? volumeSize : defaultVolume(os), cache != null ? cache
+                            : os == OperatingSystem.WINDOWS && !security.jobsUseInstanceRole() ? CacheMode.NONE : CacheMode.S3,
+                    scaling, alarmTopicArn, autoscaler, security);
         }
 
         /** The docker-autoscaler settings, or null for instance runners (where their flags are refused). */

@@ -106,7 +106,7 @@ public final class FleetTemplate {
         FleetValues k = allParameters ? FleetValues.parameters(t, spec) : FleetValues.fixed(spec);
         Elasticity elastic = allParameters ? Elasticity.parameters(t, spec) : Elasticity.fixed(spec);
 
-        Shared shared = shared(t, spec, k, elastic, token, tokenParam);
+        Shared shared = shared(t, spec, k, elastic, url, token, tokenParam);
         Condition createSecret = shared.createSecret();
         List<Tag> fleetTags = shared.fleetTags();
         Secret secret = shared.secret();
@@ -129,6 +129,7 @@ public final class FleetTemplate {
                 .securityGroupId(Fn.getAtt(sg, "GroupId"))
                 .metadataHopLimit(k.hopLimit())
                 .rootVolume(spec.os().rootDeviceName(), k.volumeSize())
+                .rootVolumeKmsKeyId(spec.security().kmsKeyArn())
                 .userData(userData(spec, k, elastic, createSecret, tokenParam, secret, logs, cache));
         lt.instanceTag(new Tag("Name", Fn.sub("${AWS::StackName}-runner")));
         fleetTags.forEach(lt::instanceTag);
@@ -188,7 +189,7 @@ public final class FleetTemplate {
         elastic.addPolicy(t, Fn.ref(asg));
 
         t.add(new Output(OUT_ASG, "Auto Scaling group of the runners", Fn.ref(asg)));
-        t.add(new Output(OUT_ROLE, "IAM role of the runner instances (grant it what your jobs need)", Fn.getAtt(role, "Arn")));
+        t.add(new Output(OUT_ROLE, "IAM role of the runner instances (CI jobs cannot use it: docs/security.md)", Fn.getAtt(role, "Arn")));
         t.add(new Output(OUT_LOG_GROUP, "CloudWatch log group with bootstrap and runner logs", Fn.ref(logs)));
         if (cache != null) {
             t.add(new Output(OUT_CACHE, "S3 bucket of the shared runner cache", Fn.ref(cache), k.hasCache()));
@@ -242,7 +243,8 @@ public final class FleetTemplate {
             InstanceProfile profile) {
     }
 
-    static Shared shared(Template t, FleetSpec spec, FleetValues k, Elasticity elastic, Parameter token, Parameter tokenParam) {
+    static Shared shared(Template t, FleetSpec spec, FleetValues k, Elasticity elastic, Parameter url, Parameter token,
+            Parameter tokenParam) {
         Condition createSecret = t.add(new Condition("CreateTokenSecret",
                 Fn.equalTo(Fn.ref(tokenParam), "")));
         t.add(new Rule("TokenGiven", null, List.of(new Rule.Assertion(
@@ -251,9 +253,11 @@ public final class FleetTemplate {
 
         List<Tag> fleetTags = List.of(new Tag("vending:fleet", spec.name()), new Tag("vending:stack", Fn.STACK_NAME));
 
+        String key = spec.security().kmsKeyArn();
         Secret secret = new Secret("RunnerTokenSecret")
                 .description("GitLab runner token of vending fleet " + spec.name())
-                .secretString(Fn.ref(token));
+                .secretString(Fn.ref(token))
+                .kmsKeyId(key);
         // The parameter may be empty only when the SSM alternative is used, and then this secret is
         // not created (condition + rule TokenGiven); cfn-lint cannot follow that, hence the one ignore.
         secret.lintIgnore("W1030");
@@ -262,12 +266,13 @@ public final class FleetTemplate {
 
         LogGroup logs = new LogGroup("RunnerLogGroup")
                 .logGroupName(Fn.sub("/vending/${AWS::StackName}"))
-                .retentionInDays(LOG_RETENTION_DAYS);
+                .retentionInDays(LOG_RETENTION_DAYS)
+                .kmsKeyId(key);
         t.add(logs);
 
         S3Bucket cache = null;
         if (k.hasCache() != null || spec.cache() == CacheMode.S3) {
-            cache = new S3Bucket("CacheBucket").expireObjectsAfterDays(CACHE_EXPIRY_DAYS);
+            cache = new S3Bucket("CacheBucket").expireObjectsAfterDays(CACHE_EXPIRY_DAYS).kmsKeyId(key);
             fleetTags.forEach(cache::tag);
             t.add(cache).onlyIf(k.hasCache());
             S3BucketPolicy tlsOnly = new S3BucketPolicy("CacheBucketPolicy").bucket(Fn.ref(cache)).policy(PolicyDocument.of(
@@ -278,13 +283,25 @@ public final class FleetTemplate {
             CacheEmptier.add(t, cache, k.hasCache(), logs);
         }
 
-        IamRole role = instanceRole(createSecret, tokenParam, logs, cache, k.hasCache(), elastic);
+        IamRole role = instanceRole(createSecret, tokenParam, logs, cache, k.hasCache(), elastic, spec.security());
         fleetTags.forEach(role::tag);
         t.add(role);
+        if (spec.security().jobRole() != null) {
+            JobRoleResources.add(t, spec, url, fleetTags);
+        }
         InstanceProfile profile = t.add(new InstanceProfile("RunnerInstanceProfile").roles(List.of(Fn.ref(role))));
 
         return new Shared(createSecret, fleetTags, secret, logs, cache, role, profile);
     }
+
+    /**
+     * What Session Manager needs on the instance (Systems Manager User Guide, the instance profile for
+     * Session Manager; AWS's own AWSCloud9SSMInstanceProfile is exactly these). ec2messages is Run
+     * Command's channel, which vending does not use.
+     */
+    static final List<String> SESSION_MANAGER_ACTIONS = List.of("ssm:UpdateInstanceInformation",
+            "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel",
+            "ssmmessages:OpenDataChannel");
 
     /** ASG name as a Sub template: fixed so the instance role can name it without a circular reference. */
     static String asgName() {
@@ -306,22 +323,31 @@ public final class FleetTemplate {
     }
 
     private static IamRole instanceRole(Condition createSecret, Parameter tokenParam, LogGroup logs, S3Bucket cache,
-            Condition hasCache, Elasticity elastic) {
+            Condition hasCache, Elasticity elastic, SecuritySettings security) {
         IamRole role = new IamRole("RunnerRole")
-                .description("vending runner instances: token, cache, logs and own lifecycle only")
+                .description("vending runner instances: token, cache, logs, own lifecycle, Session Manager")
                 .assumeRolePolicy(PolicyDocument.of(new Statement(null, "Allow", Map.of("Service", "ec2.amazonaws.com"),
                         List.of("sts:AssumeRole"), null, null)))
-                .managedPolicyArn(Fn.sub("arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"));
+                .permissionsBoundary(security.permissionsBoundary());
         List<dev.vending.cfn.CfnProperty> statements = new ArrayList<>();
+        // Session Manager instead of SSH, without AmazonSSMManagedInstanceCore (which also allows
+        // ssm:GetParameter(s) on every parameter of the account). These actions have no resource types
+        // in the Service Authorization Reference, so "*" is the only Resource they take.
+        statements.add(Statement.allow("SessionManager", SESSION_MANAGER_ACTIONS, List.of("*")));
         // Exactly one token store exists: the template's secret, or the user's SSM parameter.
         statements.add(new PolicyDocument.Conditional(createSecret,
                 Statement.allow("ReadRunnerTokenSecret", List.of("secretsmanager:GetSecretValue"), List.of(Fn.ref("RunnerTokenSecret"))),
                 Statement.allow("ReadRunnerTokenParameter", List.of("ssm:GetParameter"), List.of(
                         Fn.sub("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${" + tokenParam.logicalId() + "}")))));
-        statements.add(new PolicyDocument.Conditional(createSecret, null,
-                Statement.allow("DecryptTokenParameter", List.of("kms:Decrypt"),
-                        List.of(Fn.sub("arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/*")))
-                        .withCondition(Map.of("StringEquals", Map.of("kms:ViaService", Fn.sub("ssm.${AWS::Region}.amazonaws.com"))))));
+        // The AWS managed keys (aws/ssm, aws/secretsmanager, aws/s3) let the account's principals use them
+        // through their service by key policy: no kms:Decrypt at all unless the user names a key.
+        if (security.kmsKeyArn() != null) {
+            List<String> kmsActions = cache == null ? List.of("kms:Decrypt") : List.of("kms:Decrypt", "kms:GenerateDataKey");
+            statements.add(Statement.allow("UseFleetKey", kmsActions, List.of(security.kmsKeyArn()))
+                    .withCondition(Map.of("StringEquals", Map.of("kms:ViaService", List.of(
+                            Fn.sub("secretsmanager.${AWS::Region}.amazonaws.com"), Fn.sub("ssm.${AWS::Region}.amazonaws.com"),
+                            Fn.sub("s3.${AWS::Region}.amazonaws.com"))))));
+        }
         Object groupArn = Fn.sub("arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/"
                 + asgName());
         statements.add(Statement.allow("OwnLifecycleActions",

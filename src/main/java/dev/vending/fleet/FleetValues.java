@@ -43,11 +43,16 @@ record FleetValues(List<?> instanceTypes, CfnValue onDemandBase, CfnValue onDema
         Schedule s = spec.schedule();
         return new FleetValues(spec.instanceTypes(), CfnValue.of(p.onDemandBase()), CfnValue.of(p.onDemandPercentAboveBase()),
                 p.usesSpot() ? CfnValue.of(SPOT_STRATEGY) : null, p.usesSpot() ? CfnValue.of(true) : null,
-                CfnValue.of(spec.runner().executor() == Executor.DOCKER ? 2 : 1), CfnValue.of(spec.volumeSizeGiB()), null,
+                CfnValue.of(jobsReachImds(spec) ? 2 : 1), CfnValue.of(spec.volumeSizeGiB()), null,
                 s == null ? null : new ScheduleValues(CfnValue.of(s.start().text()), CfnValue.of(s.stop().text()),
                         CfnValue.of(s.timeZone()), CfnValue.of(s.runnersWhenStarted()), null),
                 Map.of(), CfnValue.of(String.join(",", spec.runnerTags().everyInstance(p))),
                 CfnValue.of(String.join(",", spec.runnerTags().everyInstance(p))));
+    }
+
+    /** Hop limit 2 lets bridge-network containers reach IMDSv2: only when jobs may use the instance role. */
+    private static boolean jobsReachImds(FleetSpec spec) {
+        return spec.runner().executor() == Executor.DOCKER && spec.security().jobsUseInstanceRole();
     }
 
     static FleetValues parameters(Template t, FleetSpec spec) {
@@ -118,10 +123,14 @@ record FleetValues(List<?> instanceTypes, CfnValue onDemandBase, CfnValue onDema
                 Fn.equalTo(Fn.ref("OnDemandBaseCapacity"), "0"))));
         t.add(Parameter.number("VolumeSize").group(gPurchase).label("Root volume (GiB)")
                 .defaultValue(spec.volumeSizeGiB()).minValue(FleetSpec.minVolume(spec.os())).maxValue(16_384));
-        t.add(Parameter.string("CacheEnabled").group(gPurchase).label("Shared S3 cache")
-                .defaultValue(spec.cache() == CacheMode.S3 ? "true" : "false").allowedValues(List.of("true", "false")));
-        Condition hasCache = t.add(new Condition("HasCache", Fn.equalTo(Fn.ref("CacheEnabled"), "true")));
-        placeholders.put(Placeholder.CACHE, "${CacheMode}");
+        // Windows jobs share the runner's account, kept away from the instance role: no S3 cache there
+        Condition hasCache = null;
+        if (linux || spec.security().jobsUseInstanceRole()) {
+            t.add(Parameter.string("CacheEnabled").group(gPurchase).label("Shared S3 cache")
+                    .defaultValue(spec.cache() == CacheMode.S3 ? "true" : "false").allowedValues(List.of("true", "false")));
+            hasCache = t.add(new Condition("HasCache", Fn.equalTo(Fn.ref("CacheEnabled"), "true")));
+            placeholders.put(Placeholder.CACHE, "${CacheMode}");
+        }
 
         Schedule s = spec.schedule();
         String cron = "^$|^[0-9A-Za-z*/,-]+ [0-9A-Za-z*/,-]+ [0-9A-Za-z*/,-]+ [0-9A-Za-z*/,-]+ [0-9A-Za-z*/,-]+$";
@@ -148,7 +157,7 @@ record FleetValues(List<?> instanceTypes, CfnValue onDemandBase, CfnValue onDema
                 Fn.ifThen(usesSpot, "", RunnerTags.ON_DEMAND + ",")), fixedTags, extra));
         // the launch template's EC2 tag starts as that set; each instance then tags itself with its own runner tags
         Intrinsic instanceTags = outputTags;
-        CfnValue hopLimit = executor == null ? CfnValue.of(1) : Fn.ifThen(t.add(new Condition("DockerExecutor",
+        CfnValue hopLimit = executor == null || !spec.security().jobsUseInstanceRole() ? CfnValue.of(1) : Fn.ifThen(t.add(new Condition("DockerExecutor",
                 Fn.equalTo(Fn.ref(executor), "docker"))), 2, 1);
         // The On-Demand share is 100 - SpotPercent; CloudFormation has no arithmetic, so it is looked up
         // by index (Fn::Select takes a Ref as its index) in "100,99,...,0", split (one short string).

@@ -72,6 +72,21 @@ for url in "$VENDING_GITLAB_URL" https://gitlab-runner-downloads.s3.amazonaws.co
   fi
 done
 
+# Jobs never reach IMDS, and so never the instance role that reads the runner token (docs/security.md):
+# iptables drops the job user's and Docker containers' traffic to the metadata addresses; the runner
+# waits for those rules, and Docker re-applies its rule at each start (it rebuilds its chains).
+PRE=''
+if [ "$VENDING_JOBS_IMDS" = blocked ]; then
+  dnf install -y -q iptables-nft
+  cat >/usr/local/sbin/vending-imds-firewall <<'VENDING_EOF'
+@@INCLUDE:linux-imds-firewall.sh@@
+VENDING_EOF
+  # the runner starts only once its jobs' rule is in place (ExecStartPre, at every start and boot)
+  PRE='ExecStartPre=/usr/local/sbin/vending-imds-firewall jobs-user gitlab-runner'
+  chmod 0700 /usr/local/sbin/vending-imds-firewall; mkdir -p /etc/systemd/system/docker.service.d
+  printf '[Service]\nExecStartPost=/usr/local/sbin/vending-imds-firewall docker\n' >/etc/systemd/system/docker.service.d/vending-imds.conf
+  systemctl daemon-reload
+fi
 if [ "$VENDING_EXECUTOR" = docker ]; then
   need docker
   systemctl enable --now docker
@@ -100,6 +115,7 @@ gitlab-runner install --user=gitlab-runner --working-directory=/home/gitlab-runn
 mkdir -p /etc/systemd/system/gitlab-runner.service.d
 cat >/etc/systemd/system/gitlab-runner.service.d/vending.conf <<UNIT
 [Service]
+$PRE
 KillSignal=SIGQUIT
 KillMode=mixed
 TimeoutStopSec=$((VENDING_DRAIN_LIMIT + 60))
@@ -148,6 +164,8 @@ sed -i "s/^concurrent = .*/concurrent = $VENDING_CONCURRENCY\nlisten_address = \
 grep -q "^concurrent = $VENDING_CONCURRENCY\$" /etc/gitlab-runner/config.toml
 # How long the runner has, after the watcher's SIGTERM, to report aborted jobs before it exits anyway.
 grep -q '^shutdown_timeout' /etc/gitlab-runner/config.toml || sed -i '/^concurrent = /a shutdown_timeout = 30' /etc/gitlab-runner/config.toml
+# config.toml holds the runner's token: root only (shell jobs run as gitlab-runner)
+chown root:root /etc/gitlab-runner/config.toml; chmod 0600 /etc/gitlab-runner/config.toml
 
 # Termination watcher (IMDS only) and unregister-on-poweroff for instances terminated outside the group.
 mkdir -p /etc/vending

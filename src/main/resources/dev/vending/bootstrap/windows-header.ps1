@@ -11,6 +11,7 @@ $VendingUserTags = @@USER_TAGS@@
 $VendingFixedTags = @@FIXED_TAGS@@
 $VendingCache = @@CACHE@@
 $VendingDrainLimit = @@DRAIN_LIMIT@@
+$VendingJobsImds = @@JOBS_IMDS@@
 $VendingGitLabUrl = '${GitLabUrl}'
 $VendingTokenSource = '${TokenSource}'
 $VendingRegion = '${AWS::Region}'

@@ -3,9 +3,17 @@ $ProgressPreference = 'SilentlyContinue'
 [Net.ServicePointManager]::SecurityProtocol = [Net.SecurityProtocolType]::Tls12
 $Root = 'C:\GitLab-Runner'
 $Exe = "$Root\gitlab-runner.exe"
-$Config = "$Root\config.toml"
+$ConfigDir = "$Root\config"
+$Config = "$ConfigDir\config.toml"
+$Work = "$Root\work"
 $Data = 'C:\ProgramData\vending'
-New-Item -ItemType Directory -Force -Path $Root, $Data | Out-Null
+New-Item -ItemType Directory -Force -Path $Root, $ConfigDir, $Work, $Data | Out-Null
+# SYSTEM and Administrators only (C:\ lets Authenticated Users modify new folders by inheritance):
+# the watcher runs gitlab-runner.exe and its own script as SYSTEM, so no job may replace them.
+foreach ($dir in @($Root, $Data)) {
+  & icacls.exe $dir /inheritance:r /grant:r '*S-1-5-18:(OI)(CI)F' '*S-1-5-32-544:(OI)(CI)F' | Out-Null
+  if ($LASTEXITCODE -ne 0) { throw "icacls $dir failed" }
+}
 $Log = "$Data\bootstrap.log"
 function Log([string]$Message) {
   $line = '{0} vending: {1}' -f [DateTime]::UtcNow.ToString('yyyy-MM-ddTHH:mm:ssZ'), $Message
@@ -137,7 +145,33 @@ try {
   if ($rc -ne 0) { Fail "registration with $VendingGitLabUrl failed (exit $rc)" }
   $text = (Get-Content -Raw $Config) -replace '(?m)^concurrent = .*$', "concurrent = $VendingConcurrency"
   Set-Content -Encoding ASCII -Path $Config -Value $text
-  & $Exe install --working-directory $Root --config $Config
+  $inst = @('install', '--working-directory', $Work, '--config', $Config)
+  if ($VendingJobsImds -eq 'blocked') {
+    # Shell jobs run as the runner service's account: not SYSTEM, but a local user without rights
+    # whose traffic to the metadata addresses Windows Firewall blocks; the SYSTEM watcher keeps IMDS.
+    $b = New-Object byte[] 32
+    [Security.Cryptography.RandomNumberGenerator]::Create().GetBytes($b)
+    $pw = [Convert]::ToBase64String($b) + 'a1!'
+    $sec = ConvertTo-SecureString $pw -AsPlainText -Force
+    $sid = (New-LocalUser -Name 'gitlab-runner' -Password $sec -PasswordNeverExpires -UserMayNotChangePassword).SID.Value
+    # "Log on as a service", without which the service cannot start
+    $inf = "$Data\rights.inf"
+    & secedit.exe /export /cfg $inf /areas USER_RIGHTS | Out-Null
+    $r = Get-Content $inf
+    if ($r -match '^SeServiceLogonRight') { $r = $r -replace '^(SeServiceLogonRight = .*)$', "`$1,*$sid" }
+    else { $r = $r -replace '^\[Privilege Rights\]$', "[Privilege Rights]`r`nSeServiceLogonRight = *$sid" }
+    Set-Content -Encoding Unicode -Path $inf -Value $r
+    & secedit.exe /configure /db "$Data\rights.sdb" /cfg $inf /areas USER_RIGHTS | Out-Null
+    if ($LASTEXITCODE -ne 0) { Fail 'secedit failed' }
+    New-NetFirewallRule -Name 'vending-no-imds' -DisplayName 'vending-no-imds' -Direction Outbound -Action Block `
+      -RemoteAddress '169.254.169.254', 'fd00:ec2::254' -LocalUser "D:(A;;CC;;;$sid)" | Out-Null
+    # run the binary; change only the configuration (the runner renews its token there) and the builds
+    & icacls.exe $Root /grant "*${sid}:(OI)(CI)RX" | Out-Null
+    foreach ($dir in @($ConfigDir, $Work)) { & icacls.exe $dir /grant "*${sid}:(OI)(CI)M" | Out-Null }
+    $inst += @('--user', '.\gitlab-runner', '--password', $pw)
+  } else { Log 'WARNING: jobs can use the instance role' }
+  & $Exe @inst
+  $pw = $null
   if ($LASTEXITCODE -ne 0) { Fail 'gitlab-runner install failed' }
   # Services take their environment from the Service Control Manager, which read the machine PATH at
   # boot, before Git was installed: give the service its own PATH so jobs find git in this boot too.

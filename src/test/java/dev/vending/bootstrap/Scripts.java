@@ -10,6 +10,7 @@ import dev.vending.fleet.CacheMode;
 import dev.vending.fleet.Executor;
 import dev.vending.fleet.FleetSpec;
 import dev.vending.fleet.OperatingSystem;
+import dev.vending.fleet.SecuritySettings;
 
 /** Every fleet shape the bootstrap must render, and deploy-time values as CloudFormation would fill them. */
 final class Scripts {
@@ -26,7 +27,12 @@ final class Scripts {
                     specs.add(base().os(OperatingSystem.LINUX).arch(arch).executor(executor).cache(cache).build());
                 }
             }
-            specs.add(base().os(OperatingSystem.WINDOWS).arch(Arch.X86_64).executor(Executor.SHELL).cache(cache).build());
+            // a Windows S3 cache needs jobs on the instance role (docs/security.md)
+            specs.add(base().os(OperatingSystem.WINDOWS).arch(Arch.X86_64).executor(Executor.SHELL).cache(cache)
+                    .security(cache == CacheMode.S3 ? new SecuritySettings(true, true, null, null) : SecuritySettings.DEFAULT).build());
+        }
+        for (Executor executor : Executor.values()) {
+            specs.add(base().os(OperatingSystem.LINUX).executor(executor).security(new SecuritySettings(true, true, null, null)).build());
         }
         return specs;
     }
@@ -38,7 +44,8 @@ final class Scripts {
     }
 
     static String describe(FleetSpec s) {
-        return s.os().id() + "/" + s.arch().awsName() + "/" + s.runner().executor().id() + "/cache-" + s.cache().name().toLowerCase();
+        return s.os().id() + "/" + s.arch().awsName() + "/" + s.runner().executor().id() + "/cache-" + s.cache().name().toLowerCase()
+                + (s.security().jobsUseInstanceRole() ? "/jobs-use-instance-role" : "");
     }
 
     /** Deploy-time values, long ones, as Fn::Sub would fill them. */

@@ -78,7 +78,10 @@ class FleetTemplateTest {
         Map<String, Object> d = doc(FleetSpec.builder().build());
         Map<String, Object> data = at(d, "Resources", "RunnerLaunchTemplate", "Properties", "LaunchTemplateData");
         assertEquals("required", at(data, "MetadataOptions", "HttpTokens"));
-        assertEquals((Object) 2L, at(data, "MetadataOptions", "HttpPutResponseHopLimit"));
+        // hop limit 1: bridge-network job containers cannot reach IMDSv2 (the PUT's response dies one hop out)
+        assertEquals((Object) 1L, at(data, "MetadataOptions", "HttpPutResponseHopLimit"));
+        assertEquals((Object) 2L, at(doc(FleetSpec.builder().security(new SecuritySettings(true, true, null, null)).build()), "Resources",
+                "RunnerLaunchTemplate", "Properties", "LaunchTemplateData", "MetadataOptions", "HttpPutResponseHopLimit"));
         assertEquals("gp3", at(data, "BlockDeviceMappings", 0, "Ebs", "VolumeType"));
         assertEquals(true, at(data, "BlockDeviceMappings", 0, "Ebs", "Encrypted"));
         assertEquals(Map.of("Ref", "ImageId"), data.get("ImageId"));

@@ -53,6 +53,12 @@ class FleetMatrixLintTest {
                                 } else {
                                     b.runners(p == 0 ? 100 : 3);
                                 }
+                                // a Windows S3 cache needs jobs on the instance role; every other p=1 fleet gets
+                                // a customer managed key and a permissions boundary
+                                boolean jobsRole = os == OperatingSystem.WINDOWS && cache == CacheMode.S3;
+                                b.security(new dev.vending.fleet.SecuritySettings(jobsRole, jobsRole,
+                                        p == 1 ? "arn:aws:iam::123456789012:policy/boundaries/runner" : null,
+                                        p == 1 ? "arn:aws:kms:us-east-1:123456789012:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0" : null));
                                 if (schedule) {
                                     b.scheduleStart("0 8 * * 1-5").scheduleStop("0 18 * * 1-5").timeZone("America/New_York");
                                 }

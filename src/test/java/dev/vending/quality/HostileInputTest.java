@@ -45,7 +45,8 @@ class HostileInputTest {
     static final List<String> STRING_OPTIONS = List.of("--name", "--arch", "--os", "--instance-types", "--executor",
             "--runner-tags", "--gitlab-url", "--runner-version", "--docker-image", "--timezone", "--cache", "--format",
             "--schedule-start", "--schedule-stop", "--drain-timeout", "--scale-on", "--alarm-topic-arn", "--idle-time",
-            "--fleeting-plugin-version");
+            "--fleeting-plugin-version", "--permissions-boundary", "--kms-key-arn", "--job-role-subject", "--job-policy-arn",
+            "--oidc-provider-arn");
     static final List<String> INT_OPTIONS = List.of("--runners", "--min", "--max", "--spot-percent", "--on-demand-base",
             "--concurrency", "--schedule-runners", "--volume-size", "--schedule-min", "--max-use-count", "--idle-count");
 
@@ -215,6 +216,8 @@ class HostileInputTest {
         switch (option) {
             case "--timezone", "--schedule-runners" -> args.addAll(List.of("--schedule-start=0 8 * * *", "--schedule-stop=0 18 * * *"));
             case "--schedule-start" -> args.add("--schedule-stop=0 18 * * *");
+            case "--job-role-subject" -> args.add("--job-role");
+            case "--job-policy-arn", "--oidc-provider-arn" -> args.addAll(List.of("--job-role", "--job-role-subject=project_path:a/b"));
             case "--scale-on" -> args.add("--max=10");
             case "--schedule-min" -> args.addAll(List.of("--scale-on=cpu:60", "--max=10", "--schedule-start=0 8 * * *",
                     "--schedule-stop=0 18 * * *"));

@@ -39,7 +39,7 @@ class InjectionProofTest {
     /** Every header variable vending fills, in the order the check prints them. */
     private static final List<String> VARIABLES = List.of("VENDING_FLEET", "VENDING_EXECUTOR", "VENDING_CONCURRENCY",
             "VENDING_RUNNER_VERSION", "VENDING_ARCH", "VENDING_USER_TAGS", "VENDING_FIXED_TAGS", "VENDING_DOCKER_IMAGE",
-            "VENDING_DOCKER_PRIVILEGED", "VENDING_CACHE", "VENDING_DRAIN_LIMIT", "VENDING_GITLAB_URL", "VENDING_TOKEN_SOURCE",
+            "VENDING_DOCKER_PRIVILEGED", "VENDING_CACHE", "VENDING_DRAIN_LIMIT", "VENDING_JOBS_IMDS", "VENDING_GITLAB_URL", "VENDING_TOKEN_SOURCE",
             "VENDING_REGION", "VENDING_STACK", "VENDING_ASG", "VENDING_LAUNCH_HOOK", "VENDING_TERMINATE_HOOK", "VENDING_SIGNAL_RESOURCE",
             "VENDING_CACHE_BUCKET", "VENDING_LOG_GROUP");
 
@@ -77,7 +77,8 @@ class InjectionProofTest {
                     spec.runner().version(), spec.arch().goName(), String.join(",", spec.runner().tags()),
                     String.join(",", spec.runnerTags().fixed()), spec.runner().dockerImage(),
                     Boolean.toString(spec.runner().privileged()), spec.cache() == CacheMode.S3 ? "s3" : "none",
-                    Integer.toString(dev.vending.fleet.RunnerSettings.DEFAULT_DRAIN_SECONDS), runtime.get("GitLabUrl"), runtime.get("TokenSource"),
+                    Integer.toString(dev.vending.fleet.RunnerSettings.DEFAULT_DRAIN_SECONDS),
+                    spec.security().jobsUseInstanceRole() ? "allowed" : "blocked", runtime.get("GitLabUrl"), runtime.get("TokenSource"),
                     runtime.get("AWS::Region"), runtime.get("AWS::StackName"), runtime.get("AsgName"), runtime.get("LaunchHookName"),
                     runtime.get("TerminateHookName"), runtime.get("SignalResource"), runtime.get("CacheBucket"), runtime.get("LogGroup"));
             assertEquals(expected, evaluate(header), "seed " + seed + ": " + d.description());

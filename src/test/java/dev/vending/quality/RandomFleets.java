@@ -13,6 +13,7 @@ import dev.vending.fleet.FleetSpec;
 import dev.vending.fleet.InstanceCatalog;
 import dev.vending.fleet.OperatingSystem;
 import dev.vending.fleet.Purchase;
+import dev.vending.fleet.SecuritySettings;
 import dev.vending.fleet.Scaling;
 
 /**
@@ -51,6 +52,7 @@ final class RandomFleets {
     }
 
     Draw next() {
+        String gitlabUrl = null;
         StringBuilder d = new StringBuilder("FleetSpec.builder()");
         FleetSpec.Builder b = FleetSpec.builder();
 
@@ -163,9 +165,21 @@ final class RandomFleets {
             }
         }
 
-        CacheMode cache = pick(CacheMode.values());
-        b.cache(cache);
-        d.append(".cache(").append(cache).append(')');
+        boolean jobsUseRole = random.nextInt(5) == 0;
+        String boundary = random.nextInt(3) == 0 ? "arn:aws:iam::" + (100_000_000_000L + random.nextInt(999_999_999))
+                + ":policy/" + word(TAG_FIRST, "abcXYZ09+=,.@_/-", 1 + random.nextInt(40)) : null;
+        String key = random.nextInt(3) == 0 ? "arn:aws:kms:eu-west-1:123456789012:key/" + java.util.UUID.nameUUIDFromBytes(
+                Long.toString(random.nextLong()).getBytes(java.nio.charset.StandardCharsets.UTF_8)) : null;
+        // a job role needs an https GitLab URL: drawn after the URL, below
+        boolean jobRole = random.nextInt(6) == 0;
+        String jobBoundary = boundary;
+        String jobKey = key;
+        // a Windows S3 cache needs jobs on the instance role; else leave the default (none there)
+        if (os == OperatingSystem.LINUX || jobsUseRole || random.nextBoolean()) {
+            CacheMode cache = os == OperatingSystem.LINUX || jobsUseRole ? pick(CacheMode.values()) : CacheMode.NONE;
+            b.cache(cache);
+            d.append(".cache(").append(cache).append(')');
+        }
 
         if (random.nextInt(3) > 0) {
             List<String> tags = new ArrayList<>();
@@ -229,8 +243,31 @@ final class RandomFleets {
                     + (random.nextBoolean() ? "x." + word("klmn", "klmn0-", 1 + random.nextInt(8)) + "z" : "x") + ".example" + (random.nextBoolean() ? ":" + (1 + random.nextInt(65535)) : "")
                     + (random.nextBoolean() ? "/" + word("abc", "abc/_~-", random.nextInt(10)) : "");
             b.gitlabUrl(url);
+            gitlabUrl = url;
             d.append(".gitlabUrl(\"").append(url).append("\")");
         }
+        boolean https = true;
+        if (gitlabUrl != null) {
+            https = gitlabUrl.startsWith("https://");
+        }
+        dev.vending.fleet.JobRoleSettings job = null;
+        String jobText = "null";
+        if (jobRole && https) {
+            List<String> subjects = new ArrayList<>();
+            int n = 1 + random.nextInt(3);
+            for (int i = 0; i < n; i++) {
+                subjects.add("project_path:" + word(TAG_FIRST, "abc-_.", 1 + random.nextInt(10)) + "/"
+                        + word(TAG_FIRST, "abc/*-", 1 + random.nextInt(20))
+                        + (random.nextBoolean() ? ":ref_type:" + (random.nextBoolean() ? "branch" : "tag") + ":ref:" + word(TAG_FIRST, "ab*./-", 1 + random.nextInt(12)) : ""));
+            }
+            List<String> policies = random.nextBoolean() ? List.of("arn:aws:iam::123456789012:policy/deploy") : List.of();
+            job = new dev.vending.fleet.JobRoleSettings(subjects, policies, null);
+            jobText = "new JobRoleSettings(" + quoted(subjects) + ", " + quoted(policies) + ", null)";
+        }
+        b.security(new SecuritySettings(jobsUseRole, jobsUseRole, jobBoundary, jobKey, job));
+        d.append(".security(new SecuritySettings(").append(jobsUseRole).append(", ").append(jobsUseRole).append(", ")
+                .append(jobBoundary == null ? "null" : "\"" + jobBoundary + "\"").append(", ")
+                .append(jobKey == null ? "null" : "\"" + jobKey + "\"").append(", ").append(jobText).append("))");
         if (random.nextBoolean()) {
             boolean p = random.nextBoolean();
             b.privileged(p);

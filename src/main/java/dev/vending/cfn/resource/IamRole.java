@@ -13,6 +13,7 @@ public final class IamRole extends Resource {
     private PolicyDocument assumeRolePolicy;
     private String description;
     private String path;
+    private Object permissionsBoundary;
     private final List<Object> managedPolicyArns = new ArrayList<>();
     private final Map<String, PolicyDocument> policies = new LinkedHashMap<>();
     private final List<Tag> tags = new ArrayList<>();
@@ -32,6 +33,7 @@ public final class IamRole extends Resource {
     public IamRole managedPolicyArn(Object v) { managedPolicyArns.add(v); return this; }
     public IamRole policy(String name, PolicyDocument document) { policies.put(name, document); return this; }
     public IamRole tag(Tag v) { tags.add(v); return this; }
+    public IamRole permissionsBoundary(Object v) { permissionsBoundary = v; return this; }
 
     public Map<String, PolicyDocument> policies() {
         return java.util.Collections.unmodifiableMap(policies);
@@ -45,6 +47,7 @@ public final class IamRole extends Resource {
         return Props.of()
                 .put("Description", description)
                 .put("Path", path)
+                .put("PermissionsBoundary", permissionsBoundary)
                 .put("AssumeRolePolicyDocument", assumeRolePolicy == null ? null : assumeRolePolicy.toCfn())
                 .put("ManagedPolicyArns", managedPolicyArns.isEmpty() ? null : List.copyOf(managedPolicyArns))
                 .put("Policies", inline.isEmpty() ? null : inline)

@@ -20,6 +20,7 @@ public final class LaunchTemplate extends Resource {
     private String rootDeviceName;
     private Object rootVolumeSizeGiB;
     private Object userData;
+    private Object rootVolumeKmsKeyId;
     private final List<Tag> instanceTags = new ArrayList<>();
 
     public LaunchTemplate(String logicalId) {
@@ -38,6 +39,8 @@ public final class LaunchTemplate extends Resource {
     public LaunchTemplate metadataHopLimit(Object v) { metadataHopLimit = v; return this; }
     public LaunchTemplate rootVolume(String deviceName, Object sizeGiB) { rootDeviceName = deviceName; rootVolumeSizeGiB = sizeGiB; return this; }
     public LaunchTemplate userData(Object v) { userData = v; return this; }
+    /** Root volume key; null for the account's default EBS key. */
+    public LaunchTemplate rootVolumeKmsKeyId(Object v) { rootVolumeKmsKeyId = v; return this; }
     /** Tags put on instances and their volumes at launch. */
     public LaunchTemplate instanceTag(Tag v) { instanceTags.add(v); return this; }
 
@@ -52,6 +55,7 @@ public final class LaunchTemplate extends Resource {
                 .put("VolumeSize", rootVolumeSizeGiB)
                 .put("VolumeType", "gp3")
                 .put("Encrypted", true)
+                .put("KmsKeyId", rootVolumeKmsKeyId)
                 .put("DeleteOnTermination", true);
         List<Object> tagSpecs = new ArrayList<>();
         if (!instanceTags.isEmpty()) {

@@ -12,6 +12,8 @@ public final class LogGroup extends Resource {
     private Integer retentionInDays;
     private final List<Tag> tags = new ArrayList<>();
 
+    private Object kmsKeyId;
+
     public LogGroup(String logicalId) {
         super(logicalId);
     }
@@ -24,12 +26,15 @@ public final class LogGroup extends Resource {
     public LogGroup logGroupName(Object v) { logGroupName = v; return this; }
     public LogGroup retentionInDays(int v) { retentionInDays = v; return this; }
     public LogGroup tag(Tag v) { tags.add(v); return this; }
+    /** Key ARN; its key policy must let the logs service principal of the region use it. */
+    public LogGroup kmsKeyId(Object v) { kmsKeyId = v; return this; }
 
     @Override
     protected Props properties() {
         return Props.of()
                 .put("LogGroupName", logGroupName)
                 .put("RetentionInDays", retentionInDays)
+                .put("KmsKeyId", kmsKeyId)
                 .put("Tags", tags.isEmpty() ? null : Props.all(tags));
     }
 }

@@ -13,6 +13,8 @@ public final class Secret extends Resource {
     private Object secretString;
     private final List<Tag> tags = new ArrayList<>();
 
+    private Object kmsKeyId;
+
     public Secret(String logicalId) {
         super(logicalId);
     }
@@ -26,6 +28,8 @@ public final class Secret extends Resource {
     public Secret description(String v) { description = v; return this; }
     public Secret secretString(Object v) { secretString = v; return this; }
     public Secret tag(Tag v) { tags.add(v); return this; }
+    /** Customer managed key; without it Secrets Manager uses the account's aws/secretsmanager key. */
+    public Secret kmsKeyId(Object v) { kmsKeyId = v; return this; }
 
     @Override
     protected Props properties() {
@@ -33,6 +37,7 @@ public final class Secret extends Resource {
                 .put("Name", name)
                 .put("Description", description)
                 .put("SecretString", secretString)
+                .put("KmsKeyId", kmsKeyId)
                 .put("Tags", tags.isEmpty() ? null : Props.all(tags));
     }
 }
