@@ -72,21 +72,55 @@ public final class Bootstrap {
      * of its plain size; base64's alphabet has no {@code $}, quote or heredoc terminator.
      */
     static String packLinuxBody(String body) {
+        return "umask 077\n"
+                + "base64 -d <<'VENDING_BODY' | gzip -dc >" + LINUX_BODY_FILE + "\n"
+                + gzipBase64(body) + "\nVENDING_BODY\n"
+                + ". " + LINUX_BODY_FILE + "\n";
+    }
+
+    /** The closing tag of Windows user data, which stays outside the packed body. */
+    static final String WINDOWS_END = "</powershell>";
+
+    /**
+     * The Windows body as user data, packed like the Linux one ({@link #packLinuxBody}); .NET's
+     * Convert.FromBase64String skips the line breaks, and GZipStream is part of Windows PowerShell 5.1.
+     */
+    static String packWindowsBody(String body) {
+        String script = body.stripTrailing();
+        if (!script.endsWith(WINDOWS_END)) {
+            throw new IllegalStateException("the Windows body must end with " + WINDOWS_END);
+        }
+        script = script.substring(0, script.length() - WINDOWS_END.length());
+        return "$VendingBody = [Convert]::FromBase64String(@'\n" + gzipBase64(script) + "\n'@)\n"
+                + "$VendingBody = New-Object IO.Compression.GZipStream((New-Object IO.MemoryStream(,$VendingBody)), "
+                + "[IO.Compression.CompressionMode]::Decompress)\n"
+                + ". ([scriptblock]::Create((New-Object IO.StreamReader($VendingBody)).ReadToEnd()))\n"
+                + WINDOWS_END + "\n";
+    }
+
+    /** The text of a {@link #gzipBase64} block (for tests that read user data as an instance does). */
+    static String gunzipForTest(String block) {
+        try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(
+                new java.io.ByteArrayInputStream(java.util.Base64.getMimeDecoder().decode(block)))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Deterministic gzip (java.util.zip writes no time stamp or name), base64 in lines of 76. */
+    static String gzipBase64(String text) {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(bytes) {
             {
                 def.setLevel(java.util.zip.Deflater.BEST_COMPRESSION);
             }
         }) {
-            gz.write(body.getBytes(StandardCharsets.UTF_8));
+            gz.write(text.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String b64 = java.util.Base64.getMimeEncoder(76, new byte[] {'\n'}).encodeToString(bytes.toByteArray());
-        return "umask 077\n"
-                + "base64 -d <<'VENDING_BODY' | gzip -dc >" + LINUX_BODY_FILE + "\n"
-                + b64 + "\nVENDING_BODY\n"
-                + ". " + LINUX_BODY_FILE + "\n";
+        return java.util.Base64.getMimeEncoder(76, new byte[] {'\n'}).encodeToString(bytes.toByteArray());
     }
 
     /**

@@ -29,12 +29,13 @@ public record RenderedScript(HostOs os, String header, String body) {
     }
 
     /**
-     * The body as the launch template carries it. EC2 takes at most 16 KB of user data, so the Linux
-     * body travels gzipped and base64-encoded: the instance decodes it to a root-only file and
-     * sources it, so it runs with the header's variables exactly as if it followed them inline.
+     * The body as the launch template carries it. EC2 takes at most 16 KB of user data, so the body
+     * travels gzipped and base64-encoded: a Linux instance decodes it to a root-only file and sources
+     * it, Windows decodes it in memory and dot-sources it as a script block; either way it runs with
+     * the header's variables exactly as if it followed them inline.
      */
     public String deliveredBody() {
-        return os == HostOs.LINUX ? Bootstrap.packLinuxBody(body) : body;
+        return os == HostOs.LINUX ? Bootstrap.packLinuxBody(body) : Bootstrap.packWindowsBody(body);
     }
 
     private String resolveHeader(Map<String, String> runtime) {

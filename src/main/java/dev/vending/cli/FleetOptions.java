@@ -156,7 +156,7 @@ public final class FleetOptions {
     boolean jobRole;
 
     @Option(names = "--job-role-subject", paramLabel = "SUB", split = ",", description = "ID token sub claims the job role trusts, "
-            + "e.g. project_path:group/project:ref_type:branch:ref:main (* allowed after the top-level group).")
+            + "e.g. project_path:g/app:ref_type:branch:ref:main (* allowed after the top-level group).")
     List<String> jobRoleSubjects;
 
     @Option(names = "--job-policy-arn", paramLabel = "POLICY-ARN", split = ",", description = "Managed policies attached to the job role.")

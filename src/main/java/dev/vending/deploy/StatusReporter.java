@@ -73,7 +73,9 @@ public record StatusReporter(AwsSettings settings, DeployContext context) {
         }
         StatusReport.Group workers = null;
         String workerGroup = outputs.get(FleetTemplate.OUT_WORKER_ASG);
-        if (workerGroup == null && stack.stackStatus() != StackStatus.REVIEW_IN_PROGRESS) {
+        // a stack whose outputs name the runner group but no worker group has none (the outputs are
+        // missing only while a stack is being made, or on moto after a change set)
+        if (workerGroup == null && outputs.get(FleetTemplate.OUT_ASG) == null && stack.stackStatus() != StackStatus.REVIEW_IN_PROGRESS) {
             workerGroup = cfn.resources(stack.stackId()).stream().filter(r -> FleetTemplate.WORKER_ASG.equals(r.logicalResourceId())
                     && r.physicalResourceId() != null && !r.physicalResourceId().isEmpty()).map(r -> r.physicalResourceId()).findFirst().orElse(null);
         }

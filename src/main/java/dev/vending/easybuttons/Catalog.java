@@ -217,6 +217,23 @@ public final class Catalog {
                 "s3:GetBucketOwnershipControls"), List.of(buckets))));
         g.put("AWS::S3::BucketPolicy", List.of(Statement.allow("CacheBucketPolicies", List.of("s3:PutBucketPolicy", "s3:GetBucketPolicy",
                 "s3:DeleteBucketPolicy"), List.of(buckets))));
+        // the cache emptier: a function named after the stack, its role passed to Lambda, and its
+        // custom resource, which CloudFormation invokes with the caller's rights
+        Object functions = Fn.sub("arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:function:" + STACKS);
+        g.put("AWS::Lambda::Function", List.of(Statement.allow("CacheEmptierFunctions", List.of("lambda:CreateFunction",
+                "lambda:DeleteFunction", "lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:UpdateFunctionCode",
+                "lambda:UpdateFunctionConfiguration", "lambda:TagResource", "lambda:UntagResource", "lambda:ListTags"), List.of(functions)),
+                Statement.allow("PassFunctionRole", List.of("iam:PassRole"), List.of(roles))
+                        .withCondition(Map.of("StringEquals", Map.of("iam:PassedToService", "lambda.amazonaws.com")))));
+        g.put("Custom::EmptyBucketOnDelete", List.of(Statement.allow("InvokeCacheEmptier", List.of("lambda:InvokeFunction"),
+                List.of(functions))));
+        // the docker-autoscaler manager: SSH into its workers only, and its setup script as a parameter
+        g.put("AWS::EC2::SecurityGroupIngress", List.of(Statement.allow("SecurityGroupIngress", List.of(
+                "ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DescribeSecurityGroups",
+                "ec2:DescribeSecurityGroupRules"), List.of("*"))));
+        g.put("AWS::SSM::Parameter", List.of(Statement.allow("SetupParameters", List.of("ssm:PutParameter", "ssm:DeleteParameter",
+                "ssm:GetParameter", "ssm:GetParameters", "ssm:AddTagsToResource", "ssm:RemoveTagsFromResource", "ssm:ListTagsForResource"),
+                List.of(Fn.sub("arn:${AWS::Partition}:ssm:*:${AWS::AccountId}:parameter/vending/" + STACKS + "/*")))));
         // generated secret names start with the logical id, not the stack: scoped to the account
         g.put("AWS::SecretsManager::Secret", List.of(Statement.allow("TokenSecrets", List.of("secretsmanager:CreateSecret",
                 "secretsmanager:DeleteSecret", "secretsmanager:DescribeSecret", "secretsmanager:UpdateSecret", "secretsmanager:PutSecretValue",

@@ -158,7 +158,7 @@ public final class EasyButtons {
         }
         r.append("\nThe docker-autoscaler button is GitLab's successor of docker+machine autoscaling: one runner manager\n");
         r.append("sizes a Spot worker group from the job queue, down to zero; its costs are per worker-hour, plus the\n");
-        r.append("always-on manager (see [docs/docker-autoscaler.md](../docs/docker-autoscaler.md)).\n");
+        r.append("always-on manager (see [docs/docker-autoscaler.md](").append(doc(s3, "docker-autoscaler.md")).append(")).\n");
         r.append("\nThe old \"CPU autoscaling\" buttons are succeeded by the *elastic* ones: target tracking between\n");
         r.append("MinRunners and MaxRunners. On Linux they track job slots (running jobs / concurrency, which the\n");
         r.append("instance watcher publishes once a minute, and busy runners are protected from scale-in); on Windows\n");

@@ -122,9 +122,11 @@ final class AutoscalerFleetTemplate {
                 .lifecycleHook(new LifecycleHookSpecification(Bootstrap.TERMINATE_HOOK, LifecycleHookSpecification.TERMINATING,
                         FleetTemplate.DRAIN_HEARTBEAT_SECONDS, "CONTINUE"))
                 .metricsCollection(List.of("GroupDesiredCapacity", "GroupInServiceInstances"))
-                // never two managers on one worker group: the old one drains and goes before the new one starts
-                .rollingUpdate(0, 1, "PT" + (FleetTemplate.LAUNCH_TIMEOUT_SECONDS / 60) + "M", false,
-                        List.of("HealthCheck", "ReplaceUnhealthy", "AZRebalance", "AlarmNotification", "ScheduledActions"));
+                // never two managers on one worker group: the old one drains and goes before the new one starts;
+                // the manager's bootstrap signals like a runner's, so creation and updates wait until it is registered
+                .rollingUpdate(0, 1, "PT" + (FleetTemplate.LAUNCH_TIMEOUT_SECONDS / 60) + "M", true,
+                        List.of("HealthCheck", "ReplaceUnhealthy", "AZRebalance", "AlarmNotification", "ScheduledActions"))
+                .resourceSignal(1, "PT" + (FleetTemplate.LAUNCH_TIMEOUT_SECONDS / 60) + "M");
         manager.autoScalingGroupName(Fn.sub(FleetTemplate.asgName()));
         manager.tag(new Tag("Name", Fn.sub("${AWS::StackName}-manager"), true));
         shared.fleetTags().forEach(tag -> manager.tag(new Tag(tag.key(), tag.value(), true)));

@@ -342,11 +342,15 @@ public final class FleetTemplate {
         // The AWS managed keys (aws/ssm, aws/secretsmanager, aws/s3) let the account's principals use them
         // through their service by key policy: no kms:Decrypt at all unless the user names a key.
         if (security.kmsKeyArn() != null) {
-            List<String> kmsActions = cache == null ? List.of("kms:Decrypt") : List.of("kms:Decrypt", "kms:GenerateDataKey");
-            statements.add(Statement.allow("UseFleetKey", kmsActions, List.of(security.kmsKeyArn()))
-                    .withCondition(Map.of("StringEquals", Map.of("kms:ViaService", List.of(
-                            Fn.sub("secretsmanager.${AWS::Region}.amazonaws.com"), Fn.sub("ssm.${AWS::Region}.amazonaws.com"),
-                            Fn.sub("s3.${AWS::Region}.amazonaws.com"))))));
+            // writing to the cache encrypts (GenerateDataKey): only where a cache bucket exists
+            Map<String, Object> viaServices = Map.of("StringEquals", Map.of("kms:ViaService", List.of(
+                    Fn.sub("secretsmanager.${AWS::Region}.amazonaws.com"), Fn.sub("ssm.${AWS::Region}.amazonaws.com"),
+                    Fn.sub("s3.${AWS::Region}.amazonaws.com"))));
+            Statement decrypt = Statement.allow("UseFleetKey", List.of("kms:Decrypt"), List.of(security.kmsKeyArn()))
+                    .withCondition(viaServices);
+            Statement withCache = Statement.allow("UseFleetKey", List.of("kms:Decrypt", "kms:GenerateDataKey"),
+                    List.of(security.kmsKeyArn())).withCondition(viaServices);
+            statements.add(cache == null ? decrypt : hasCache == null ? withCache : new PolicyDocument.Conditional(hasCache, withCache, decrypt));
         }
         Object groupArn = Fn.sub("arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/"
                 + asgName());

@@ -112,6 +112,21 @@ class BootstrapRenderTest {
         assertTrue(delivered.endsWith(". " + Bootstrap.LINUX_BODY_FILE + "\n"));
     }
 
+    @Test
+    void windowsUserDataUnpacksToTheBodyInsideOnePowershellBlock() {
+        FleetSpec spec = FleetSpec.builder().os(OperatingSystem.WINDOWS).build();
+        RenderedScript script = BootstrapValues.render(spec);
+        String delivered = script.deliveredBody();
+        assertTrue(delivered.length() < script.body().length() * 3 / 4, "packed body is not smaller");
+        assertTrue(delivered.endsWith("\n</powershell>\n"));
+        Matcher m = Pattern.compile("FromBase64String\\(@'\n([A-Za-z0-9+/=\n]+?)\n'@\\)").matcher(delivered);
+        assertTrue(m.find(), delivered);
+        // decoded as .NET's FromBase64String does (line breaks skipped), then gunzipped
+        String unpacked = Bootstrap.gunzipForTest(m.group(1));
+        assertEquals(script.body().stripTrailing().replaceFirst("</powershell>$", ""), unpacked);
+        assertTrue(delivered.contains(". ([scriptblock]::Create("), "dot-sourced: runs with the header's variables");
+    }
+
     private static byte[] gzip(String text) throws java.io.IOException {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {

@@ -55,13 +55,15 @@ class PowerShellSyntaxTest {
                 RenderedScript script = BootstrapValues.render(spec, deployTime);
                 Map<String, String> runtime = new java.util.LinkedHashMap<>(Scripts.runtime(spec));
                 runtime.put("Concurrency", "8");
-                String text = script.resolve(runtime);
-                assertTrue(text.startsWith("<powershell>\n") && text.stripTrailing().endsWith("</powershell>"), "user data tags");
-                // the EC2Launch tags are not PowerShell: check what is between them
-                String inner = text.substring("<powershell>\n".length(), text.stripTrailing().length() - "</powershell>".length());
-                Path f = dir.resolve("bootstrap-" + (n++) + ".ps1");
-                Files.writeString(f, inner, StandardCharsets.UTF_8);
-                files.add(f.toString());
+                // the script as it runs, and the user data that carries it packed
+                for (String text : List.of(script.resolve(runtime), script.userData(runtime))) {
+                    assertTrue(text.startsWith("<powershell>\n") && text.stripTrailing().endsWith("</powershell>"), "user data tags");
+                    // the EC2Launch tags are not PowerShell: check what is between them
+                    String inner = text.substring("<powershell>\n".length(), text.stripTrailing().length() - "</powershell>".length());
+                    Path f = dir.resolve("bootstrap-" + (n++) + ".ps1");
+                    Files.writeString(f, inner, StandardCharsets.UTF_8);
+                    files.add(f.toString());
+                }
             }
         }
         Path watcher = dir.resolve("windows-watcher.ps1");

@@ -66,7 +66,7 @@ class ShellcheckTest {
                     .parameter("VpcId", "vpc-1").parameter("SubnetIds", "subnet-1").parameter("RunnerToken", "glrt-x").evaluate();
             for (String lt : List.of("RunnerLaunchTemplate", "WorkerLaunchTemplate")) {
                 Object userData = ((java.util.Map<?, ?>) e.properties(lt).get("LaunchTemplateData")).get("UserData");
-                all.add(Arguments.of("docker-autoscaler " + arch.awsName() + " " + lt, CfnEvaluator.decodeBase64(userData)));
+                all.add(Arguments.of("docker-autoscaler " + arch.awsName() + " " + lt, CfnEvaluator.userDataScript(userData)));
             }
             all.add(Arguments.of("docker-autoscaler " + arch.awsName() + " manager setup (SSM parameter)",
                     "#!/bin/bash\n" + e.properties("ManagerSetup").get("Value") + "\nvending_manager_setup\n"));

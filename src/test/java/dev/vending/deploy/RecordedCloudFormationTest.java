@@ -272,6 +272,7 @@ class RecordedCloudFormationTest {
         stub(action("DescribeAutoScalingGroups"), 200, "describe-auto-scaling-groups.xml");
         stub(action("DescribeScalingActivities"), 200, "describe-scaling-activities-failed.xml");
         stub(action("DescribeInstances"), 200, "describe-instances.xml");
+        stub(action("DescribePolicies"), 200, "describe-policies-none.xml"); // a fixed fleet: no scaling policy
 
         TestContext.Result r = command("status", "--name", "ci");
 

@@ -60,6 +60,10 @@ class AutoscalerFleetTemplateTest {
         Map<?, ?> rolling = (Map<?, ?>) ((Map<?, ?>) ints(e.resources().get("RunnerGroup"))).get("UpdatePolicy");
         assertEquals(0, ((Map<?, ?>) rolling.get("AutoScalingRollingUpdate")).get("MinInstancesInService"),
                 "a replacement manager starts only after the old one is gone: never two on one worker group");
+        assertEquals(true, ((Map<?, ?>) rolling.get("AutoScalingRollingUpdate")).get("WaitOnResourceSignals"),
+                "an update waits for the new manager's signal (its bootstrap signals as a runner's does)");
+        Map<?, ?> creation = (Map<?, ?>) ((Map<?, ?>) ints(e.resources().get("RunnerGroup"))).get("CreationPolicy");
+        assertEquals(1, ((Map<?, ?>) creation.get("ResourceSignal")).get("Count"), "creation waits for the one manager");
 
         Map<String, Object> workers = props(e, "WorkerGroup");
         assertEquals(0, workers.get("MinSize"));
@@ -97,7 +101,8 @@ class AutoscalerFleetTemplateTest {
             assertFalse(worker.contains(absent), "worker user data mentions " + absent);
         }
         assertTrue(worker.contains("touch \"$READY\"") && worker.contains(AutoscalerConfigToml.READY_MARKER));
-        assertEquals(List.of("RunnerRole"), e.ofType("AWS::IAM::Role"));
+        // the manager's role, and the cache emptier's (a Lambda's, assumable by Lambda only): no worker role
+        assertEquals(List.of("RunnerRole"), e.ofType("AWS::IAM::Role").stream().filter(r -> !r.equals("CacheEmptierRole")).toList());
     }
 
     @Test
@@ -134,7 +139,8 @@ class AutoscalerFleetTemplateTest {
                     assertEquals(List.of(workerArn), resources, action + " must name the worker group only");
                 }
                 if (resources.contains("*")) {
-                    assertTrue(action.contains(":Describe"), action + " on every resource");
+                    assertTrue(action.contains(":Describe") || dev.vending.fleet.FleetTemplate.SESSION_MANAGER_ACTIONS.contains(action),
+                            action + " on every resource");
                 }
                 if (action.equals("ssm:GetParameter")) {
                     assertEquals(List.of("arn:aws:ssm:eu-central-1:111122223333:parameter/vending/" + STACK + "/manager-setup"), resources,
@@ -180,8 +186,10 @@ class AutoscalerFleetTemplateTest {
         assertEquals("UTC", policies.get(0).path("timezone").asText());
         String userData = managerUserData(evaluate(spec));
         assertTrue(userData.contains("\nVENDING_CONCURRENCY='100'\n"), "concurrent = max_instances x capacity_per_instance");
-        assertTrue(userData.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 16 * 1024 - 768,
-                "user data (at most 16 KB) keeps room for long deploy-time values (a 128-character stack name, real ARNs): " + userData.length());
+        // EC2 counts the user data as sent (the body packed), not as it runs
+        String sent = CfnEvaluator.decodeBase64(((Map<?, ?>) props(evaluate(spec), "RunnerLaunchTemplate").get("LaunchTemplateData")).get("UserData"));
+        assertTrue(sent.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 16 * 1024 - 768,
+                "user data (at most 16 KB) keeps room for long deploy-time values (a 128-character stack name, real ARNs): " + sent.length());
         assertTrue(userData.contains("aws ssm get-parameter --name '{Ref:ManagerSetup}'"), "the manager reads its setup");
     }
 
@@ -291,7 +299,7 @@ class AutoscalerFleetTemplateTest {
     }
 
     static String managerUserData(Evaluated e) {
-        return CfnEvaluator.decodeBase64(((Map<?, ?>) props(e, "RunnerLaunchTemplate").get("LaunchTemplateData")).get("UserData"));
+        return CfnEvaluator.userDataScript(((Map<?, ?>) props(e, "RunnerLaunchTemplate").get("LaunchTemplateData")).get("UserData"));
     }
 
     /** The manager's setup as CloudFormation stores it in the SSM parameter (Sub resolved). */

@@ -59,7 +59,7 @@ class CheckovTest {
         for (int i = 0; i < count; i++) {
             RandomFleets.Draw d = fleets.next();
             descriptions.add(d.description());
-            Files.writeString(dir.resolve("sweep-" + i + ".yaml"), TemplateFormat.YAML.render(FleetTemplate.build(d.spec(), i % 4 == 0)));
+            Files.writeString(dir.resolve("sweep-" + i + ".yaml"), TemplateFormat.YAML.render(FleetTemplate.build(d.spec(), i % 4 == 0 && d.hasFullTemplate())));
         }
 
         Path out = dir.resolve("checkov.json");

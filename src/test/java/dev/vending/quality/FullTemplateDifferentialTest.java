@@ -43,6 +43,9 @@ class FullTemplateDifferentialTest {
         RandomFleets fleets = new RandomFleets(seed);
         for (int i = 0; i < count; i++) {
             RandomFleets.Draw draw = fleets.next();
+            if (!draw.hasFullTemplate()) {
+                continue;
+            }
             Map<String, Object> generated = reachesAws(evaluate(draw.spec(), false));
             Map<String, Object> full = reachesAws(evaluate(draw.spec(), true));
             String where = "seed " + seed + ", fleet #" + i + ": " + draw.description();

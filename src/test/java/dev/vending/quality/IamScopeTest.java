@@ -50,7 +50,9 @@ class IamScopeTest {
     private static final Set<String> NO_RESOURCE_TYPES = Set.of("ssm:UpdateInstanceInformation",
             "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel",
             "ssmmessages:OpenDataChannel", "ec2messages:AcknowledgeMessage", "ec2messages:DeleteMessage", "ec2messages:FailMessage",
-            "ec2messages:GetEndpoint", "ec2messages:GetMessages", "ec2messages:SendReply");
+            "ec2messages:GetEndpoint", "ec2messages:GetMessages", "ec2messages:SendReply",
+            // the docker-autoscaler manager's look-ups: List and Read actions with no resource type
+            "autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances", "ec2:DescribeInstances");
 
     @Test
     void shippedTemplates() throws IOException {
@@ -72,7 +74,7 @@ class IamScopeTest {
         RandomFleets fleets = new RandomFleets(seed);
         for (int i = 0; i < count; i++) {
             RandomFleets.Draw d = fleets.next();
-            boolean all = i % 3 == 0;
+            boolean all = i % 3 == 0 && d.hasFullTemplate();
             check("seed " + seed + " #" + i + (all ? " --all-parameters" : "") + ": " + d.description(),
                     TemplateFormat.JSON.render(FleetTemplate.build(d.spec(), all)), d.spec().security().kmsKeyArn());
         }
@@ -148,7 +150,9 @@ class IamScopeTest {
                     : sensitive.startsWith("ssm:") ? tokens.stream().filter(r -> r.contains(":ssm:")).collect(java.util.stream.Collectors.toSet())
                     : tokens.stream().filter(r -> !r.contains(":ssm:")).collect(java.util.stream.Collectors.toSet());
             for (String r : resources) {
-                if (!allowed.contains(r)) {
+                // the docker-autoscaler manager's setup script: a String parameter the stack writes, no secret in it
+                boolean managerSetup = sensitive.startsWith("ssm:") && r.matches("arn:aws:ssm:[a-z0-9-]+:\\d{12}:parameter/vending/[^/]+/manager-setup");
+                if (!allowed.contains(r) && !managerSetup) {
                     fail(where + " allows " + sensitive + " on " + r + " (only the fleet's own " + (sensitive.startsWith("kms:")
                             ? "key" : "token") + " may be: " + allowed + ")");
                 }

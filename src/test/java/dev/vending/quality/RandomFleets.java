@@ -37,6 +37,11 @@ final class RandomFleets {
 
     /** A drawn spec and the builder calls that made it. */
     record Draw(FleetSpec spec, String description) {
+        /** The docker-autoscaler mode has no full template (generate refuses --all-parameters there). */
+        boolean hasFullTemplate() {
+            return spec.runner().executor() != dev.vending.fleet.Executor.DOCKER_AUTOSCALER;
+        }
+
     }
 
     private final Random random;

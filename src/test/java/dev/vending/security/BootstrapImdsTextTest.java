@@ -34,7 +34,7 @@ class BootstrapImdsTextTest {
             assertTrue(dockerStart < 0 || dockerStart > dropIn, "the drop-in is in place before Docker first starts");
             assertTrue(s.substring(dropIn, dockerStart < 0 ? runnerStart : dockerStart).contains("systemctl daemon-reload"));
             // the runner (and so every job) cannot start without the rule: ExecStartPre of gitlab-runner.service
-            assertTrue(s.contains("  PRE='ExecStartPre=/usr/local/sbin/vending-imds-firewall jobs-user gitlab-runner'\n"), s);
+            assertTrue(s.contains("\nPRE='ExecStartPre=/usr/local/sbin/vending-imds-firewall jobs-user gitlab-runner'\n"), s); // compacted: no indentation
             assertTrue(s.contains("cat >/etc/systemd/system/gitlab-runner.service.d/vending.conf <<UNIT\n[Service]\n$PRE\n"));
             assertTrue(s.indexOf("PRE=''") < script, "PRE is empty unless the rules are installed");
             assertTrue(s.contains("gitlab-runner install --user=gitlab-runner"), "shell jobs run as the unprivileged user");

@@ -205,12 +205,21 @@ public final class CfnEvaluator {
                 "umask 077\nbase64 -d <<'VENDING_BODY' \\| gzip -dc >(\\S+)\n([A-Za-z0-9+/=\n]+?)\nVENDING_BODY\n\\. \\1\n")
                 .matcher(text);
         if (!m.find()) {
-            return text;
+            java.util.regex.Matcher w = java.util.regex.Pattern.compile(
+                    "\\$VendingBody = \\[Convert]::FromBase64String\\(@'\n([A-Za-z0-9+/=\n]+?)\n'@\\)\n.*?ReadToEnd\\(\\)\\)\\)\n",
+                    java.util.regex.Pattern.DOTALL).matcher(text);
+            if (!w.find()) {
+                return text;
+            }
+            return text.substring(0, w.start()) + gunzip(w.group(1)) + text.substring(w.end());
         }
-        byte[] packed = Base64.getMimeDecoder().decode(m.group(2));
+        return text.substring(0, m.start()) + gunzip(m.group(2)) + text.substring(m.end());
+    }
+
+    private static String gunzip(String base64) {
+        byte[] packed = Base64.getMimeDecoder().decode(base64);
         try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(packed))) {
-            String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return text.substring(0, m.start()) + body + text.substring(m.end());
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (java.io.IOException e) {
             throw new AssertionError("packed user data does not unpack", e);
         }

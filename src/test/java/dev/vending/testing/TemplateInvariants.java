@@ -36,7 +36,10 @@ public final class TemplateInvariants {
                     // the Linux body travels packed: check it as the instance unpacks it too
                     java.util.regex.Matcher packed = java.util.regex.Pattern
                             .compile("<<'VENDING_BODY' \\| gzip -dc >\\S+\n([A-Za-z0-9+/=\n]+?)\nVENDING_BODY").matcher(userData);
-                    if (packed.find()) {
+                    if (!packed.find()) {
+                        packed = java.util.regex.Pattern.compile("FromBase64String\\(@'\n([A-Za-z0-9+/=\n]+?)\n'@\\)").matcher(userData);
+                    }
+                    if (packed.find(0)) {
                         try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(
                                 java.util.Base64.getMimeDecoder().decode(packed.group(1))))) {
                             userData += new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
