@@ -75,7 +75,7 @@ record FleetValues(List<?> instanceTypes, CfnValue onDemandBase, CfnValue onDema
         placeholders.put(Placeholder.CONCURRENCY, "${Concurrency}");
         Parameter userTags = t.add(Parameter.string("RunnerTags").group(gRunner).label("Extra runner tags")
                 .description("Comma-separated extra runner tags (legacy registration tokens; glrt- runners take tags from GitLab)")
-                .defaultValue(String.join(",", spec.runner().tags()))
+                .defaultValue(String.join(",", spec.runner().tags())).maxLength(RunnerSettings.MAX_USER_TAGS_LENGTH)
                 .allowedPattern("^$|^[A-Za-z0-9][A-Za-z0-9_.:-]{0,62}(,[A-Za-z0-9][A-Za-z0-9_.:-]{0,62})*$"));
         placeholders.put(Placeholder.USER_TAGS, "${RunnerTags}");
         t.add(Parameter.string("RunnerVersion").group(gRunner).label("GitLab Runner version")
@@ -91,6 +91,8 @@ record FleetValues(List<?> instanceTypes, CfnValue onDemandBase, CfnValue onDema
                     .defaultValue(spec.runner().dockerImage()).allowedPattern("^[a-z0-9][a-z0-9._/:@-]{0,254}$"));
             placeholders.put(Placeholder.DOCKER_IMAGE, "${DockerImage}");
             t.add(Parameter.string("DockerPrivileged").group(gRunner).label("Privileged job containers (docker-in-docker)")
+                    .description("true makes every job root on the host: it can then pass the firewall rules, reach the "
+                            + "instance metadata service and so the instance role (docs/security.md)")
                     .defaultValue(Boolean.toString(spec.runner().privileged())).allowedValues(List.of("false", "true")));
             placeholders.put(Placeholder.DOCKER_PRIVILEGED, "${DockerPrivileged}");
             placeholders.put(Placeholder.FIXED_TAGS, String.join(",", RunnerTags.fixed(spec.os(), spec.arch(), "${Executor}")));

@@ -27,12 +27,16 @@ public record JobRoleSettings(List<String> subjects, List<String> policyArns, St
         if (subjects.isEmpty()) {
             throw new BadInput("--job-role-subject", "is required with --job-role (e.g. project_path:group/project:ref_type:branch:ref:main)");
         }
+        List<String> complete = new java.util.ArrayList<>();
         for (String s : subjects) {
             if (!SUBJECT.matcher(s).matches()) {
                 throw new BadInput("--job-role-subject", "'" + s + "' is not a GitLab sub claim pattern like "
                         + "project_path:group/project:ref_type:branch:ref:main (the top-level group may not be a wildcard)");
             }
+            // GitLab's sub claim always ends in :ref_type:T:ref:R; a project alone means any of its refs
+            complete.add(s.contains(":ref_type:") ? s : s + ":ref_type:*:ref:*");
         }
+        subjects = List.copyOf(complete);
         for (String p : policyArns) {
             if (!POLICY.matcher(p).matches()) {
                 throw new BadInput("--job-policy-arn", "'" + p + "' is not an IAM policy ARN");

@@ -33,6 +33,8 @@ public record RunnerSettings(Executor executor, int concurrency, List<String> ta
     private static final Pattern URL_CHARS = Pattern.compile("[A-Za-z0-9:/._~%-]+");
     private static final Pattern IMAGE = Pattern.compile("[a-z0-9][a-z0-9._/:@-]{0,254}");
     public static final int MAX_CONCURRENCY = 256;
+    /** The extra runner tags, joined: 256 (EC2 tag values) less the computed tags and separators. */
+    public static final int MAX_USER_TAGS_LENGTH = 180;
     public static final int DEFAULT_DRAIN_SECONDS = 7200;
     /** Auto Scaling ends a lifecycle action after 100 heartbeat timeouts (600 s here) at most. */
     public static final int MAX_DRAIN_SECONDS = 16 * 3600;
@@ -51,6 +53,11 @@ public record RunnerSettings(Executor executor, int concurrency, List<String> ta
             unique.add(tag);
         }
         tags = List.copyOf(unique);
+        // the runner tags are also an EC2 tag value (at most 256 characters) beside the computed ones
+        if (String.join(",", tags).length() > MAX_USER_TAGS_LENGTH) {
+            throw new BadInput("--runner-tags", "at most " + MAX_USER_TAGS_LENGTH + " characters in all (EC2 tag values hold 256, "
+                    + "and the computed os, arch, executor and purchase tags come first)");
+        }
         gitlabUrl = normaliseUrl(gitlabUrl);
         if (version == null || !VERSION.matcher(version).matches()) {
             throw new BadInput("--runner-version", "must be 'latest' or a version like 17.5.2 (got '" + version + "')");

@@ -34,7 +34,8 @@ record UpdateBatches(int minInService, Object batch) {
             return new UpdateBatches(minInService(spec), batch);
         }
         Parameter p = t.add(Parameter.number(P_BATCH).group(group).label("Instances replaced at once in an update")
-                .description("A quarter of the maximum instances: any fleet in at most 4 batches")
+                .description("Set it to about a quarter of the maximum instances, so that any fleet is replaced in at most 4 batches "
+                        + "(CloudFormation cannot compute it from MaxRunners)")
                 .defaultValue(batch).minValue(1).maxValue(Capacity.MAX_LIMIT));
         return new UpdateBatches(minInService(spec), Fn.ref(p));
     }

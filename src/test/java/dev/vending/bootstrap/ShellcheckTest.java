@@ -75,7 +75,7 @@ class ShellcheckTest {
         all.add(Arguments.of("linux-unregister-on-shutdown.sh", Bootstrap.resource("linux-unregister-on-shutdown.sh")));
         // the project's own scripts: the launcher, the CI scripts, benchmarks and test tools
         Path project = Path.of(System.getProperty("vending.project.dir", "."));
-        List<String> own = new ArrayList<>(List.of("vending", ".ci/run", ".ci/package"));
+        List<String> own = new ArrayList<>(List.of("vending", "run-tests", ".ci/run", ".ci/package"));
         for (String dir : List.of("src/bench", "src/test/tools")) {
             try (Stream<Path> files = Files.list(project.resolve(dir))) {
                 files.map(f -> dir + "/" + f.getFileName()).filter(f -> f.endsWith(".sh")).sorted().forEach(own::add);

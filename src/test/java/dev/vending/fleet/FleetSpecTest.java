@@ -206,4 +206,18 @@ class FleetSpecTest {
         assertEquals("1 On-Demand + 50% Spot", p.describe());
         assertFalse(Purchase.allSpot().mixed());
     }
+
+    @Test
+    void runnerTagsFitTheEc2TagValueTheyAreCopiedInto() {
+        // EC2 tag values hold 256 characters; the launch template's vending:runner-tags tag holds these
+        // after the computed computetype, os, arch and executor tags
+        java.util.List<String> three = java.util.List.of("a".repeat(60), "b".repeat(60), "c".repeat(58));
+        assertEquals(180, String.join(",", three).length());
+        FleetSpec.builder().tags(three).build();
+        dev.vending.failure.BadInput e = org.junit.jupiter.api.Assertions.assertThrows(dev.vending.failure.BadInput.class,
+                () -> FleetSpec.builder().tags(java.util.List.of("a".repeat(60), "b".repeat(60), "c".repeat(59))).build());
+        assertEquals("--runner-tags", e.option());
+        String longest = "computetype-ondemand,os-windows,arch-x86_64,glexecutor-docker-autoscaler," + String.join(",", three);
+        org.junit.jupiter.api.Assertions.assertTrue(longest.length() <= 256, longest.length() + " characters");
+    }
 }

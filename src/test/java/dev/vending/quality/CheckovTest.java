@@ -31,7 +31,7 @@ import dev.vending.fleet.FleetTemplate;
  * (-Dvending.checkov.sweep=N, default {@value #DEFAULT_SWEEP}; seed printed): no failed check.
  * The skipped checks and their reasons live in one place, .checkov.yaml, and each is listed in
  * docs/security.md. checkov comes from {@code $VENDING_CHECKOV}, else the versioned cache
- * .ci/run installs it into, else PATH; without it the test skips, except under CI=true.
+ * ./run-tests installs it into, else PATH; without it the test skips, except under CI=true.
  */
 class CheckovTest {
     static final String VERSION = "3.3.30";
@@ -130,7 +130,7 @@ class CheckovTest {
                 return c;
             }
         }
-        String reason = "checkov " + VERSION + " not found (.ci/run installs it into " + cache.resolve("vending/checkov-" + VERSION) + ")";
+        String reason = "checkov " + VERSION + " not found (./run-tests installs it into " + cache.resolve("vending/checkov-" + VERSION) + ")";
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             Assertions.fail(reason + "; CI must run it");
         }

@@ -190,7 +190,11 @@ final class RandomFleets {
             List<String> tags = new ArrayList<>();
             int n = random.nextInt(8);
             for (int i = 0; i < n; i++) {
-                tags.add(word(TAG_FIRST, TAG_CHARS, 1 + random.nextInt(random.nextInt(4) == 0 ? 63 : 12)));
+                String tag = word(TAG_FIRST, TAG_CHARS, 1 + random.nextInt(random.nextInt(4) == 0 ? 63 : 12));
+                // valid fleets only: the tags, joined, fit the EC2 tag value beside the computed ones
+                if (String.join(",", tags).length() + 1 + tag.length() <= dev.vending.fleet.RunnerSettings.MAX_USER_TAGS_LENGTH) {
+                    tags.add(tag);
+                }
             }
             b.tags(tags);
             d.append(".tags(").append(quoted(tags)).append(')');

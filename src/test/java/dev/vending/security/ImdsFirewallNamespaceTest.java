@@ -212,7 +212,7 @@ class ImdsFirewallNamespaceTest {
         }
         for (String tool : List.of("ip", "iptables", "ip6tables", "setpriv", "curl")) {
             if (run(List.of("sh", "-c", "command -v " + tool)).code != 0) {
-                return tool + " is not installed (.ci/run installs iptables)";
+                return tool + " is not installed (./run-tests installs iptables)";
             }
         }
         return null;

@@ -62,6 +62,15 @@ class JobRoleTest {
     }
 
     @Test
+    void aProjectWithoutRefTrustsEveryRefOfThatProjectAsGitLabsSubClaimReads() {
+        // GitLab's sub is always project_path:G/P:ref_type:T:ref:R, so "project_path:acme/app" alone
+        // would match no token under StringLike: it is completed to every ref of the project
+        JobRoleSettings s = new JobRoleSettings(List.of("project_path:acme/app"), List.of(), null);
+        assertEquals(List.of("project_path:acme/app:ref_type:*:ref:*"), s.subjects());
+        assertTrue("project_path:acme/app:ref_type:branch:ref:main".matches(s.subjects().get(0).replace("*", ".*")));
+    }
+
+    @Test
     void reusesAGivenProvider() {
         String arn = "arn:aws:iam::123456789012:oidc-provider/gitlab.example.com/gl";
         Evaluated e = evaluate(arn, URL);
