@@ -130,6 +130,7 @@ final class AutoscalerFleetTemplate {
         manager.autoScalingGroupName(Fn.sub(FleetTemplate.asgName()));
         manager.tag(new Tag("Name", Fn.sub("${AWS::StackName}-manager"), true));
         shared.fleetTags().forEach(tag -> manager.tag(new Tag(tag.key(), tag.value(), true)));
+        FleetTemplate.referenceCacheEmptier(manager, shared.cache(), k.hasCache());
         t.add(manager);
 
         LaunchTemplate workerLt = new LaunchTemplate("WorkerLaunchTemplate")

@@ -169,6 +169,7 @@ public final class FleetTemplate {
         }
         asg.tag(new Tag("Name", Fn.sub("${AWS::StackName}-runner"), true));
         fleetTags.forEach(tag -> asg.tag(new Tag(tag.key(), tag.value(), true)));
+        referenceCacheEmptier(asg, cache, k.hasCache());
         t.add(asg);
 
         if (spec.alarmTopicArn() != null) {
@@ -302,6 +303,24 @@ public final class FleetTemplate {
     static final List<String> SESSION_MANAGER_ACTIONS = List.of("ssm:UpdateInstanceInformation",
             "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel",
             "ssmmessages:OpenDataChannel");
+
+    /**
+     * A reference from the runner group to the cache emptier, so that a stack deletion removes the
+     * group (whose draining runners still upload cache objects) before the emptier empties the bucket:
+     * CloudFormation deletes a resource before what it references. A tag, because DependsOn cannot name
+     * a resource whose condition is false; in the full template the tag exists only with the cache.
+     */
+    static void referenceCacheEmptier(AutoScalingGroup group, S3Bucket cache, Condition hasCache) {
+        if (cache == null) {
+            return;
+        }
+        Tag tag = new Tag("vending:cache-emptier", Fn.ref(CacheEmptier.RESOURCE), false);
+        if (hasCache == null) {
+            group.tag(tag);
+        } else {
+            group.tagIf(hasCache, tag);
+        }
+    }
 
     /** ASG name as a Sub template: fixed so the instance role can name it without a circular reference. */
     static String asgName() {

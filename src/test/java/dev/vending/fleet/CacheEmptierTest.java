@@ -49,6 +49,27 @@ class CacheEmptierTest {
     }
 
     @Test
+    void runnersAreDeletedBeforeTheEmptierSoNoDrainingJobRefillsTheBucket() {
+        // CloudFormation deletes a resource before the resources it references: the runner group
+        // references the emptier, so its instances (which drain and still upload cache objects) are
+        // gone before the emptier empties the bucket; without a cache there is nothing to reference
+        for (dev.vending.fleet.Executor executor : List.of(dev.vending.fleet.Executor.DOCKER, dev.vending.fleet.Executor.DOCKER_AUTOSCALER)) {
+            FleetSpec spec = executor == dev.vending.fleet.Executor.DOCKER ? FleetSpec.builder().build()
+                    : FleetSpec.builder().executor(executor).max(10).build();
+            for (boolean all : executor == dev.vending.fleet.Executor.DOCKER ? new boolean[] {false, true} : new boolean[] {false}) {
+                Evaluated e = evaluate(spec, all, Map.of());
+                List<Map<String, Object>> tags = CfnYaml.at(e.properties("RunnerGroup"), "Tags");
+                assertTrue(tags.contains(Map.of("Key", "vending:cache-emptier", "Value", "{Ref:" + CacheEmptier.RESOURCE + "}",
+                        "PropagateAtLaunch", false)), executor + (all ? " full" : "") + ": " + tags);
+            }
+        }
+        Evaluated noCache = evaluate(FleetSpec.builder().build(), true, Map.of("CacheEnabled", "false"));
+        assertFalse(noCache.has(CacheEmptier.RESOURCE));
+        List<Map<String, Object>> tags = CfnYaml.at(noCache.properties("RunnerGroup"), "Tags");
+        assertTrue(tags.stream().noneMatch(t -> "vending:cache-emptier".equals(t.get("Key"))), tags.toString());
+    }
+
+    @Test
     void theEmptierExistsExactlyWhenTheBucketDoesAndMayTouchThatBucketOnly() {
         FleetSpec spec = FleetSpec.builder().build();
         for (Evaluated e : List.of(evaluate(spec, false, Map.of()), evaluate(spec, true, Map.of()))) {

@@ -22,7 +22,7 @@ public final class AutoScalingGroup extends Resource {
     private String healthCheckType;
     private Object defaultInstanceWarmup;
     private final List<LifecycleHookSpecification> lifecycleHooks = new ArrayList<>();
-    private final List<Tag> tags = new ArrayList<>();
+    private final List<dev.vending.cfn.CfnProperty> tags = new ArrayList<>();
     private List<String> metricsCollection;
     private Boolean newInstancesProtectedFromScaleIn;
 
@@ -48,6 +48,12 @@ public final class AutoScalingGroup extends Resource {
     public AutoScalingGroup defaultInstanceWarmup(Object v) { defaultInstanceWarmup = v; return this; }
     public AutoScalingGroup lifecycleHook(LifecycleHookSpecification v) { lifecycleHooks.add(v); return this; }
     public AutoScalingGroup tag(Tag v) { tags.add(v); return this; }
+
+    /** A tag present only where {@code condition} holds (Fn::If with AWS::NoValue drops the element). */
+    public AutoScalingGroup tagIf(dev.vending.cfn.Condition condition, Tag v) {
+        tags.add(() -> dev.vending.cfn.Fn.ifThen(condition, v.toCfn(), dev.vending.cfn.Fn.NO_VALUE));
+        return this;
+    }
     public AutoScalingGroup metricsCollection(List<String> metrics) { metricsCollection = List.copyOf(metrics); return this; }
     /** New instances start protected from scale-in (a docker-autoscaler worker group: the plugin picks what goes). */
     public AutoScalingGroup newInstancesProtectedFromScaleIn(boolean v) { newInstancesProtectedFromScaleIn = v; return this; }
