@@ -43,7 +43,7 @@ public record AutoscalerCost(String region, String managerType, double managerHo
         int warm = (a.idleCount() + spec.runner().concurrency() - 1) / spec.runner().concurrency();
         double warmHours = spec.schedule() == null ? CostEstimate.HOURS_PER_WEEK : WeeklyHours.of(spec.schedule());
         return new AutoscalerCost(in.region(), managerType, manager, spec.capacity().max(), warm, busy, warmHours,
-                hourly(spec.purchase(), spec.capacity().max(), prices), hourly(spec.purchase(), warm, prices),
+                ElasticCost.hourly(spec.purchase(), spec.capacity().max(), prices), ElasticCost.hourly(spec.purchase(), warm, prices),
                 prices.instanceType(), prices.baselineType(), prices.baselinePrice());
     }
 
@@ -52,13 +52,6 @@ public record AutoscalerCost(String region, String managerType, double managerHo
         FleetSpec one = new FleetSpec(spec.name(), new Capacity(1, 0, 2), spec.purchase(), spec.arch(), spec.os(),
                 spec.instanceTypes(), spec.runner(), null, spec.volumeSizeGiB(), spec.cache(), null, null, null, spec.security());
         return CostEstimate.estimate(one, in, table);
-    }
-
-    /** Billed USD per hour for n workers of the fleet's mix (On-Demand base first, then the Spot share). */
-    static double hourly(Purchase p, int n, CostReport prices) {
-        int base = Math.min(p.onDemandBase(), n);
-        double spot = p.usesSpot() ? (n - base) * p.spotPercent() / 100.0 : 0;
-        return (n - spot) * prices.onDemandPrice() + spot * prices.spotPrice();
     }
 
     /** Warm hours not already counted as busy (busy hours are taken to fall inside the warm ones). */
