@@ -13,6 +13,8 @@ final class FleetNotes {
     static void print(FleetSpec spec, String region, PrintWriter err) {
         if (spec.security().jobsUseInstanceRole()) {
             err.println(dev.vending.fleet.SecuritySettings.JOBS_USE_ROLE_WARNING);
+        } else if (spec.os() == dev.vending.fleet.OperatingSystem.WINDOWS) {
+            err.println(dev.vending.fleet.SecuritySettings.WINDOWS_TOKEN_WARNING);
         }
         if (spec.purchase().mixed()) {
             err.println("note: this fleet mixes Spot and On-Demand instances. With a runner authentication token (glrt-...) "

@@ -55,4 +55,13 @@ public record SecuritySettings(boolean jobsUseInstanceRole, boolean jobsMayReadT
     public static final String JOBS_USE_ROLE_WARNING = "warning: --jobs-use-instance-role: CI jobs on this fleet can use the "
             + "instance role and so read the runner token (and register runners of their own with it); "
             + "run only trusted projects' jobs here";
+
+    /**
+     * The warning printed for every Windows fleet: the runner runs shell jobs as its own service account
+     * (its --user option works with Bash only), and that account must read config.toml, which holds the token.
+     */
+    public static final String WINDOWS_TOKEN_WARNING = "warning: Windows fleets: GitLab Runner runs shell jobs as its own "
+            + "service account, which must read config.toml, so CI jobs on this fleet can read the runner token "
+            + "(they cannot reach the instance role); run only trusted projects' jobs here and prefer a revocable glrt- token "
+            + "(docs/security.md)";
 }

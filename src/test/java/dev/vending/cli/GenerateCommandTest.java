@@ -149,4 +149,14 @@ class GenerateCommandTest {
         assertTrue(r.err().contains("glrt-"), r.err());
         assertFalse(Arrays.stream(r.err().split("\n")).anyMatch(l -> l.contains("Exception")));
     }
+
+    @Test
+    void windowsFleetWarnsThatJobsCanReadTheToken() {
+        CliRun windows = CliRun.of("generate", "--os", "windows");
+        assertEquals(0, windows.exitCode(), windows.err());
+        assertTrue(windows.err().contains("CI jobs on this fleet can read the runner token"), windows.err());
+        CliRun linux = CliRun.of("generate", "--os", "linux", "--executor", "shell");
+        assertEquals(0, linux.exitCode(), linux.err());
+        assertFalse(linux.err().contains("can read the runner token"), linux.err());
+    }
 }
