@@ -213,7 +213,8 @@ WantedBy=multi-user.target
 UNIT
 systemctl daemon-reload
 systemctl enable gitlab-runner vending-unregister vending-watcher
-systemctl restart gitlab-runner
+# A fleet shape may start the runner its own way (the docker-autoscaler manager waits for its predecessor).
+if declare -F vending_start_runner >/dev/null; then vending_start_runner; else systemctl restart gitlab-runner; fi
 systemctl start vending-unregister vending-watcher
 gitlab-runner verify >/dev/null
 

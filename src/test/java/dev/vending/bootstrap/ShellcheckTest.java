@@ -70,6 +70,12 @@ class ShellcheckTest {
             }
             all.add(Arguments.of("docker-autoscaler " + arch.awsName() + " manager setup (SSM parameter)",
                     "#!/bin/bash\n" + e.properties("ManagerSetup").get("Value") + "\nvending_manager_setup\n"));
+            // the script that setup writes (a heredoc is data to shellcheck)
+            String setup = (String) e.properties("ManagerSetup").get("Value");
+            String start = "cat >/usr/local/sbin/vending-await-previous-manager <<'VENDING_EOF'\n";
+            int from = setup.indexOf(start) + start.length();
+            all.add(Arguments.of("docker-autoscaler " + arch.awsName() + " vending-await-previous-manager",
+                    setup.substring(from, setup.indexOf("\nVENDING_EOF\n", from) + 1)));
         }
         all.add(Arguments.of("linux-watcher.sh", Bootstrap.resource("linux-watcher.sh")));
         all.add(Arguments.of("linux-unregister-on-shutdown.sh", Bootstrap.resource("linux-unregister-on-shutdown.sh")));
