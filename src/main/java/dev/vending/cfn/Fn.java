@@ -59,4 +59,8 @@ public final class Fn {
         return new Intrinsic("Fn::And", List.copyOf(Arrays.asList(conditions)));
     }
 
+    public static Intrinsic or(Object... conditions) {
+        return new Intrinsic("Fn::Or", List.copyOf(Arrays.asList(conditions)));
+    }
+
 }

@@ -7,7 +7,9 @@ import java.util.Map;
 import dev.vending.cfn.CfnProperty;
 import dev.vending.cfn.Condition;
 import dev.vending.cfn.Fn;
+import dev.vending.cfn.Intrinsic;
 import dev.vending.cfn.Parameter;
+import dev.vending.cfn.Rule;
 import dev.vending.cfn.Template;
 import dev.vending.cfn.resource.PolicyDocument;
 import dev.vending.cfn.resource.PolicyDocument.Statement;
@@ -20,15 +22,18 @@ import dev.vending.cfn.resource.ScalingPolicy;
  *
  * @param hasScaling null when fixed; else the condition "a scaling mode is chosen"
  * @param onJobs     null when fixed; else the condition "scaling on the job-slot metric"
+ * @param defaultScheduleRunners null when fixed; else the condition "ScheduleRunners is at its default"
  */
-record Elasticity(FleetSpec spec, Condition hasScaling, Condition onJobs) {
+record Elasticity(FleetSpec spec, Condition hasScaling, Condition onJobs, Condition defaultScheduleRunners) {
     static final String POLICY = "RunnerScalingPolicy";
     static final String P_MODE = "ScalingMode";
     static final String P_TARGET = "ScalingTarget";
     static final int DEFAULT_TARGET = 75;
+    /** Zero as a console user may type it into a Number parameter (CloudFormation passes the text as typed). */
+    static final List<String> ZERO_SPELLINGS = List.of("0", "00", "000", "0.0", "-0");
 
     static Elasticity fixed(FleetSpec spec) {
-        return new Elasticity(spec, null, null);
+        return new Elasticity(spec, null, null, null);
     }
 
     /** The full template: mode and target are parameters (MinRunners and MaxRunners are the bounds). */
@@ -47,8 +52,19 @@ record Elasticity(FleetSpec spec, Condition hasScaling, Condition onJobs) {
                 .description("The average the policy keeps: CPU percent, or percent of job slots in use")
                 .defaultValue(s == null ? DEFAULT_TARGET : s.target()).minValue(1).maxValue(100));
         Condition has = t.add(new Condition("HasScaling", Fn.not(Fn.equalTo(Fn.ref(P_MODE), "none"))));
+        // A group at 0 publishes no metric and never scales out by itself: with a scaling mode, MinRunners 0 needs a
+        // schedule whose start brings the group back (ScheduleRunners is at least 1). The ways a console user
+        // writes zero in a Number field are listed, since a rule compares text.
+        t.add(new Rule("ScalingCanScaleOut", null, List.of(new Rule.Assertion(
+                Fn.not(Fn.and(Fn.not(Fn.equalTo(Fn.ref(P_MODE), "none")),
+                        new Intrinsic("Fn::Contains", List.of(ZERO_SPELLINGS, Fn.ref(FleetTemplate.P_MIN))),
+                        Fn.or(Fn.equalTo(Fn.ref("ScheduleStart"), ""), Fn.equalTo(Fn.ref("ScheduleStop"), "")))),
+                "With a scaling mode, set MinRunners to 1 or more, or give a schedule (ScheduleStart and ScheduleStop): "
+                        + "a group at 0 instances publishes no metric and never scales out by itself."))));
         Condition jobs = linux ? t.add(new Condition("ScaleOnJobs", Fn.equalTo(Fn.ref(P_MODE), "jobs"))) : null;
-        return new Elasticity(spec, has, jobs);
+        Condition defaultRunners = t.add(new Condition("DefaultScheduleRunners",
+                Fn.equalTo(Fn.ref("ScheduleRunners"), Integer.toString(FleetValues.defaultScheduleRunners(spec)))));
+        return new Elasticity(spec, has, jobs, defaultRunners);
     }
 
     private boolean full() {
@@ -87,13 +103,15 @@ record Elasticity(FleetSpec spec, Condition hasScaling, Condition onJobs) {
         t.add(new ScalingPolicy(POLICY).autoScalingGroupName(groupRef).targetTracking(config)).onlyIf(hasScaling);
     }
 
-    /** Scheduled start: with scaling the window's minimum and the group's maximum, else null (size only). */
-    Object startMin(Object runners) {
-        return full() ? Fn.ifThen(hasScaling, runners, Fn.NO_VALUE) : spec.scaling() == null ? null : runners;
-    }
-
+    /**
+     * Scheduled start's MaxSize: MaxRunners, whose MinValue is at least the schedule's runner count (its default in
+     * the full template, {@link UpdateBatches#lowestMax}). The full template's ScheduleRunners is a parameter that
+     * CloudFormation cannot compare with MaxRunners, so without scaling (where MaxSize bounds nothing but the
+     * schedule's own size) another ScheduleRunners gets the largest MaxSize the template accepts, which holds any
+     * ScheduleRunners and a rolling batch above it. With scaling MaxSize is the policy's limit: MaxRunners.
+     */
     Object startMax(Object max) {
-        return full() ? Fn.ifThen(hasScaling, max, Fn.NO_VALUE) : spec.scaling() == null ? null : max;
+        return full() ? Fn.ifThen(hasScaling, max, Fn.ifThen(defaultScheduleRunners, max, Capacity.MAX_LIMIT)) : max;
     }
 
     /** Scheduled stop: maximum 0 with scaling (nights are 0/0), else left alone. */

@@ -100,7 +100,7 @@ public final class FleetTemplate {
         Parameter max = t.add(Parameter.number(P_MAX).group(gCapacity).label("Maximum instances")
                 .description("Most instances the group may run; keep it above the runner count, since rolling updates "
                         + "launch new runners before draining old ones")
-                .defaultValue(spec.capacity().max()).minValue(UpdateBatches.minInService(spec) + 1).maxValue(Capacity.MAX_LIMIT));
+                .defaultValue(spec.capacity().max()).minValue(UpdateBatches.lowestMax(spec, allParameters)).maxValue(Capacity.MAX_LIMIT));
         Parameter image = t.add(imageParameter(spec));
 
         FleetValues k = allParameters ? FleetValues.parameters(t, spec) : FleetValues.fixed(spec);
@@ -138,8 +138,9 @@ public final class FleetTemplate {
         t.add(lt);
 
         int launchTimeout = spec.os() == OperatingSystem.WINDOWS ? WINDOWS_LAUNCH_TIMEOUT_SECONDS : LAUNCH_TIMEOUT_SECONDS;
-        // Each new instance signals SUCCESS once registered and past its launch hook (FAILURE on a failed
-        // bootstrap): creation and every update batch wait for those signals, PauseTime is their timeout.
+        // Each new instance signals SUCCESS once registered and past its launch hook (FAILURE only when the fleet's
+        // bootstraps fail systematically, docs/lifecycle.md): creation and every update batch wait for those
+        // signals, PauseTime is their timeout.
         String timeout = "PT" + (launchTimeout / 60) + "M";
         UpdateBatches rolling = UpdateBatches.of(spec, t, allParameters, gCapacity);
         AutoScalingGroup asg = new AutoScalingGroup(ASG)
@@ -158,7 +159,7 @@ public final class FleetTemplate {
                         DRAIN_HEARTBEAT_SECONDS, "CONTINUE"))
                 .metricsCollection(List.of("GroupDesiredCapacity", "GroupInServiceInstances", "GroupPendingInstances",
                         "GroupTerminatingInstances"))
-                .rollingUpdate(rolling.minInService(), rolling.batch(), timeout, true,
+                .rollingUpdate(rolling.minInService(), rolling.batch(), UpdateBatches.MIN_SUCCESSFUL_PERCENT, timeout, true,
                         List.of("HealthCheck", "ReplaceUnhealthy", "AZRebalance", "AlarmNotification", "ScheduledActions"))
                 // creation waits for one signal per runner the group starts with (RunnerCount, 0 outside a schedule's window)
                 .resourceSignal(Fn.ref(count), timeout);
@@ -179,9 +180,9 @@ public final class FleetTemplate {
 
         if (k.schedule() != null) {
             FleetValues.ScheduleValues s = k.schedule();
-            // elastic fleets: the window's bounds (minimum, --max), then 0/0 until the next start
+            // the window's bounds: [size, MaxSize] (elastic: [minimum, --max]); then 0 until the next start (elastic: 0/0)
             t.add(new ScheduledAction("ScheduledStart").autoScalingGroupName(Fn.ref(asg))
-                    .minSize(elastic.startMin(s.runners())).maxSize(elastic.startMax(Fn.ref(max)))
+                    .minSize(s.runners()).maxSize(elastic.startMax(Fn.ref(max)))
                     .desiredCapacity(s.runners()).recurrence(s.start()).timeZone(s.timeZone())).onlyIf(s.condition());
             t.add(new ScheduledAction("ScheduledStop").autoScalingGroupName(Fn.ref(asg))
                     .minSize(0).maxSize(elastic.stopMax()).desiredCapacity(0).recurrence(s.stop()).timeZone(s.timeZone()))
@@ -389,6 +390,9 @@ public final class FleetTemplate {
                 List.of("logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"),
                 // the log group's Arn attribute ends in ":*", which covers its streams
                 List.of(Fn.getAtt(logs, "Arn"))));
+        // a failed bootstrap counts the fleet's failed and registered bootstraps in its own log group, to tell a bad
+        // instance (abandon, the group replaces it) from a systematic failure (signal FAILURE): docs/lifecycle.md
+        statements.add(Statement.allow("CountFleetBootstraps", List.of("logs:FilterLogEvents"), List.of(Fn.getAtt(logs, "Arn"))));
         if (cache != null) {
             Statement objects = Statement.allow("CacheObjects", List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"),
                     List.of(Fn.sub("${CacheBucket.Arn}/*")));

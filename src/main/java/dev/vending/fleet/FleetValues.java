@@ -11,6 +11,7 @@ import dev.vending.cfn.Condition;
 import dev.vending.cfn.Fn;
 import dev.vending.cfn.Intrinsic;
 import dev.vending.cfn.Parameter;
+import dev.vending.cfn.Rule;
 import dev.vending.cfn.Template;
 import dev.vending.cfn.resource.AutoScalingGroup.MixedInstancesPolicy.OptionalType;
 
@@ -48,6 +49,11 @@ record FleetValues(List<?> instanceTypes, CfnValue onDemandBase, CfnValue onDema
                         CfnValue.of(s.timeZone()), CfnValue.of(s.runnersWhenStarted()), null),
                 Map.of(), CfnValue.of(String.join(",", spec.runnerTags().everyInstance(p))),
                 CfnValue.of(String.join(",", spec.runnerTags().everyInstance(p))));
+    }
+
+    /** The full template's ScheduleRunners default: the schedule's runner count, else the fleet's size (at least 1). */
+    static int defaultScheduleRunners(FleetSpec spec) {
+        return spec.schedule() == null ? Math.max(1, spec.capacity().desired()) : spec.schedule().runnersWhenStarted();
     }
 
     /** Hop limit 2 lets bridge-network containers reach IMDSv2: only when jobs may use the instance role. */
@@ -145,9 +151,16 @@ record FleetValues(List<?> instanceTypes, CfnValue onDemandBase, CfnValue onDema
         t.add(Parameter.string("ScheduleTimeZone").group(gSchedule).label("Time zone (IANA)")
                 .defaultValue(s == null ? Schedule.DEFAULT_TIME_ZONE : s.timeZone()).allowedPattern("^[A-Za-z0-9_+/-]{1,64}$"));
         t.add(Parameter.number("ScheduleRunners").group(gSchedule).label("Instances when started")
-                .defaultValue(s == null ? Math.max(1, spec.capacity().desired()) : s.runnersWhenStarted()).minValue(1).maxValue(Capacity.LIMIT));
+                .description("Instances inside the window; with a scaling mode the window's minimum, which must not exceed "
+                        + "MaxRunners (CloudFormation cannot compare two numbers)")
+                .defaultValue(defaultScheduleRunners(spec)).minValue(1).maxValue(Capacity.LIMIT));
         Condition hasSchedule = t.add(new Condition("HasSchedule", Fn.and(Fn.not(Fn.equalTo(Fn.ref("ScheduleStart"), "")),
                 Fn.not(Fn.equalTo(Fn.ref("ScheduleStop"), "")))));
+        // A start without a stop would silently be an always-on fleet; a stop without a start is "always on" as the
+        // group's label says (the stop has a default).
+        t.add(new Rule("ScheduleStartHasStop", null, List.of(new Rule.Assertion(
+                Fn.not(Fn.and(Fn.not(Fn.equalTo(Fn.ref("ScheduleStart"), "")), Fn.equalTo(Fn.ref("ScheduleStop"), ""))),
+                "A schedule start needs a schedule stop (ScheduleStop), or leave ScheduleStart empty for an always-on fleet."))));
 
         String fixed = String.join(",", RunnerTags.fixed(spec.os(), spec.arch(),
                 executor == null ? spec.runner().executor().id() : "${Executor}"));

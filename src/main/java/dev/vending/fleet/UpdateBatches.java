@@ -21,10 +21,31 @@ import dev.vending.cfn.Template;
 record UpdateBatches(int minInService, Object batch) {
     static final String P_BATCH = "UpdateBatchSize";
 
+    /**
+     * MinSuccessfulInstancesPercent of the rolling update: a batch succeeds when this share of its new instances
+     * signals SUCCESS within PauseTime (AWS rounds up: 80% of 5 is 4). So one instance of five that never comes up
+     * (a Spot instance reclaimed while booting, a bad host) does not roll back a 100-runner update, while batches
+     * under 5 need every instance and a batch whose bootstraps all fail always fails (docs/lifecycle.md).
+     */
+    static final int MIN_SUCCESSFUL_PERCENT = 80;
+
     /** Instances kept in service during an update; MaxRunners may not go below this plus one. */
     static int minInService(FleetSpec spec) {
         int max = spec.capacity().max();
         return Math.max(0, Math.min(spec.capacity().desired(), max - Capacity.rollingBatch(max)));
+    }
+
+    /**
+     * The lowest MaxRunners the template accepts: above MinInstancesInService (or CloudFormation refuses every
+     * update), and at least the schedule's runner count (the full template: ScheduleRunners' default), so the
+     * window's size fits under the MaxSize its start sets ({@link Elasticity#startMax}).
+     */
+    static int lowestMax(FleetSpec spec, boolean allParameters) {
+        int lowest = minInService(spec) + 1;
+        if (allParameters) {
+            return Math.max(lowest, FleetValues.defaultScheduleRunners(spec));
+        }
+        return spec.schedule() == null ? lowest : Math.max(lowest, spec.schedule().runnersWhenStarted());
     }
 
     /** In the full template the batch is a parameter (defaulting to a quarter of MaxRunners' default). */

@@ -14,7 +14,10 @@ on_exit() {
   [ -z "$DONE" ] || return 0
   log "bootstrap FAILED (exit $rc near line $LINE of /run/vending-bootstrap.sh); abandoning the launch so Auto Scaling replaces this instance"
   if [ -n "$LOGS_SHIPPED" ]; then sleep 15; fi # let the CloudWatch agent ship this log first
-  if [ -n "$INSTANCE_ID" ]; then lifecycle ABANDON; signal FAILURE; fi
+  if [ -n "$INSTANCE_ID" ]; then
+    lifecycle ABANDON
+    if systematic; then signal FAILURE; fi
+  fi
 }
 trap on_exit EXIT
 lifecycle() {
@@ -28,6 +31,21 @@ lifecycle() {
 signal() {
   aws cloudformation signal-resource --stack-name "$VENDING_STACK" --logical-resource-id "$VENDING_SIGNAL_RESOURCE" \
     --unique-id "$INSTANCE_ID" --status "$1" || true
+}
+# One FAILURE signal fails the whole stack operation at once, so one bad instance (a Spot instance reclaimed
+# while booting, a bad host) only abandons its launch and the group replaces it. Failures are systematic, and
+# worth stopping the deploy for, when the fleet's log group has this and at least two more in the last hour
+# and no runner registered in that hour (docs/lifecycle.md). Unknown counts are not systematic: the timeout stays.
+systematic() {
+  local since failed registered
+  since=$(( ($(date +%s) - 3600) * 1000 ))
+  failed=$(logged "$since" '"bootstrap FAILED"') && registered=$(logged "$since" '"registered (concurrency"') || return 1
+  log "the fleet's last hour: $failed failed bootstraps, $registered registered runners"
+  [ "$failed" -ge 3 ] && [ "$registered" -eq 0 ] && log "systematic failure: signalling FAILURE to CloudFormation"
+}
+logged() {
+  aws logs filter-log-events --log-group-name "$VENDING_LOG_GROUP" --start-time "$1" --filter-pattern "$2" \
+    --query 'length(events)' --output text | grep -x '[0-9][0-9]*'
 }
 
 IMDS=http://169.254.169.254/latest

@@ -35,6 +35,21 @@ function Signal([string]$Status) {
       -UniqueId $InstanceId -Status $Status
   } catch { Log "CloudFormation did not take the $Status signal (no stack operation waiting for it?): $($_.Exception.Message)" }
 }
+# One FAILURE signal fails the whole stack operation at once, so one bad instance only abandons its launch and
+# the group replaces it. Systematic (stop the deploy): this and at least two more failed bootstraps in the fleet's
+# log group in the last hour and no runner registered in it (docs/lifecycle.md). Unknown counts are not systematic.
+function Test-Systematic {
+  try {
+    $since = [DateTimeOffset]::UtcNow.AddHours(-1).ToUnixTimeMilliseconds()
+    $failed = @(Get-CWLFilteredLogEvent -Region $VendingRegion -LogGroupName $VendingLogGroup -StartTime $since `
+      -FilterPattern '"bootstrap FAILED"').Count
+    $registered = @(Get-CWLFilteredLogEvent -Region $VendingRegion -LogGroupName $VendingLogGroup -StartTime $since `
+      -FilterPattern '"registered (concurrency"').Count
+  } catch { Log "could not count the fleet's failed bootstraps: $($_.Exception.Message)"; return $false }
+  Log "the fleet's last hour: $failed failed bootstraps, $registered registered runners"
+  if ($failed -ge 3 -and $registered -eq 0) { Log 'systematic failure: signalling FAILURE to CloudFormation'; return $true }
+  $false
+}
 function Download([string]$Url, [string]$File) {
   try { Invoke-WebRequest -UseBasicParsing -Uri $Url -OutFile $File -TimeoutSec 300 }
   catch { Fail "cannot download $Url ($($_.Exception.Message))" }
@@ -199,7 +214,10 @@ try {
 } catch {
   Log "bootstrap FAILED: $($_.Exception.Message) (line $($_.InvocationInfo.ScriptLineNumber)); abandoning the launch so Auto Scaling replaces this instance"
   if ($LogsShipped) { Start-Sleep -Seconds 15 }
-  if ($InstanceId) { Lifecycle 'ABANDON'; Signal 'FAILURE' }
+  if ($InstanceId) {
+    Lifecycle 'ABANDON'
+    if (Test-Systematic) { Signal 'FAILURE' }
+  }
   exit 1
 }
 </powershell>

@@ -127,7 +127,7 @@ class ScalingTemplateTest {
                 assertFalse(group.containsKey("DefaultInstanceWarmup"), what);
             }
 
-            // the schedule: a size without scaling; the window's bounds with it, and 0/0 outside
+            // the schedule: the window's bounds (a fixed size without scaling), and 0 (0/0 with scaling) outside
             assertEquals(c.scheduled(), e.has("ScheduledStart"), what);
             assertEquals(c.scheduled(), e.has("ScheduledStop"), what);
             if (c.scheduled()) {
@@ -142,7 +142,9 @@ class ScalingTemplateTest {
                     assertEquals("0", String.valueOf(stop.get("MaxSize")), what);
                     assertTrue(c.windowMin() >= 1, what + ": a group at 0 cannot see a queue");
                 } else {
-                    assertFalse(start.containsKey("MinSize") || start.containsKey("MaxSize"), what);
+                    // a fixed size, with bounds that hold it (SignalsAndScheduleTest)
+                    assertEquals(String.valueOf(c.windowMin()), String.valueOf(start.get("MinSize")), what);
+                    assertTrue(Long.parseLong(String.valueOf(start.get("MaxSize"))) >= c.windowMin(), what);
                     assertFalse(stop.containsKey("MaxSize"), what);
                 }
             }

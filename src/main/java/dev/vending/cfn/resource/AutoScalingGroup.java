@@ -61,9 +61,21 @@ public final class AutoScalingGroup extends Resource {
     /** Rolling replacement that keeps runners in service (see AutoScalingRollingUpdate). */
     public AutoScalingGroup rollingUpdate(Object minInstancesInService, Object maxBatchSize, String pauseTime,
             boolean waitOnResourceSignals, List<String> suspendProcesses) {
+        return rollingUpdate(minInstancesInService, maxBatchSize, null, pauseTime, waitOnResourceSignals, suspendProcesses);
+    }
+
+    /**
+     * As above, with {@code minSuccessfulInstancesPercent} (null leaves it out: 100): the share of a batch's new
+     * instances that must signal success within {@code pauseTime} (needs {@code waitOnResourceSignals}).
+     */
+    public AutoScalingGroup rollingUpdate(Object minInstancesInService, Object maxBatchSize, Integer minSuccessfulInstancesPercent,
+            String pauseTime, boolean waitOnResourceSignals, List<String> suspendProcesses) {
         Map<String, Object> rolling = new LinkedHashMap<>();
         rolling.put("MinInstancesInService", minInstancesInService);
         rolling.put("MaxBatchSize", maxBatchSize);
+        if (minSuccessfulInstancesPercent != null) {
+            rolling.put("MinSuccessfulInstancesPercent", minSuccessfulInstancesPercent);
+        }
         rolling.put("PauseTime", pauseTime);
         rolling.put("WaitOnResourceSignals", waitOnResourceSignals);
         if (suspendProcesses != null && !suspendProcesses.isEmpty()) {
