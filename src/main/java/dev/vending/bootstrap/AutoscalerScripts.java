@@ -25,9 +25,12 @@ public final class AutoscalerScripts {
         return Bootstrap.compact(Bootstrap.resource("linux-autoscaler-manager-loader.sh"));
     }
 
-    /** The workers' user data (plain text, not Sub): Docker, the SSH user in the docker group, then the ready marker. */
+    /**
+     * The workers' user data (plain text, not Sub): Docker with the IMDS firewall, its disk set up as on docker
+     * runners, the SSH user in the docker group, then the ready marker.
+     */
     public static String worker(String sshUser, String readyMarker) {
-        String script = Bootstrap.resource("linux-autoscaler-worker.sh");
+        String script = Bootstrap.compact(Bootstrap.include(Bootstrap.resource("linux-autoscaler-worker.sh")));
         return Bootstrap.markers(script, token -> switch (token) {
             case "READY_MARKER" -> sh(readyMarker);
             case "WORKER_USER" -> sh(sshUser);

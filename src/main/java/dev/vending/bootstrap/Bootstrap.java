@@ -125,10 +125,15 @@ public final class Bootstrap {
 
     /**
      * Replaces each {@code @@INCLUDE:name@@} in a body with the resource {@code name} (a script the
-     * bootstrap writes to disk, e.g. the termination watcher), without its trailing newline.
+     * bootstrap writes to disk, e.g. the termination watcher), without its trailing newline, and each
+     * {@code @@PART:name@@} with the resource {@code name} as code of the body itself (shared by two
+     * scripts; its own includes are replaced too).
      */
     static String include(String body) {
         return markers(body, token -> {
+            if (token.startsWith("PART:")) {
+                return include(resource(token.substring("PART:".length())).stripTrailing());
+            }
             if (!token.startsWith("INCLUDE:")) {
                 return null;
             }

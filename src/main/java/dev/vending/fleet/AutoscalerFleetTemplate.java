@@ -98,6 +98,7 @@ final class AutoscalerFleetTemplate {
                 .securityGroupId(Fn.getAtt(managerSg, "GroupId"))
                 .metadataHopLimit(1)
                 .rootVolume(spec.os().rootDeviceName(), MANAGER_VOLUME_GIB)
+                .rootVolumeKmsKeyId(spec.security().kmsKeyArn())
                 .userData(FleetTemplate.userData(spec,
                         Map.of(Placeholder.CONCURRENCY, Integer.toString(AutoscalerConfigToml.concurrent(spec))), elastic,
                         shared.createSecret(), c.tokenParam(), shared.secret(), shared.logs(), shared.cache(), null,
@@ -138,6 +139,7 @@ final class AutoscalerFleetTemplate {
                 .securityGroupId(Fn.getAtt(workerSg, "GroupId"))
                 .metadataHopLimit(1)
                 .rootVolume(spec.os().rootDeviceName(), k.volumeSize())
+                .rootVolumeKmsKeyId(spec.security().kmsKeyArn())
                 .userData(Fn.base64(AutoscalerScripts.worker(AutoscalerConfigToml.WORKER_USER, AutoscalerConfigToml.READY_MARKER)));
         workerLt.instanceTag(new Tag("Name", Fn.sub("${AWS::StackName}-worker")));
         shared.fleetTags().forEach(workerLt::instanceTag);

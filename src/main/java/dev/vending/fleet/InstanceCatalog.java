@@ -18,6 +18,8 @@ public final class InstanceCatalog {
     private static final Pattern TYPE_NAME = Pattern.compile("[a-z][a-z0-9-]*\\.[a-z0-9]+");
 
     private static final Map<String, InstanceType> TYPES = new LinkedHashMap<>();
+    private static final Map<String, InstanceStore> STORES = new LinkedHashMap<>();
+    private static final String[] SIZES = {"medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge"};
 
     static {
         // family, arch, GiB per vCPU, current generation
@@ -55,13 +57,23 @@ public final class InstanceCatalog {
         family("r7i", Arch.X86_64, 8, true);
         family("r6i", Arch.X86_64, 8, true);
         family("r5", Arch.X86_64, 8, true);
+        // NVMe instance store (AWS's instance type specifications: disks x GB per disk, medium to 8xlarge);
+        // the bootstraps put Docker's data there (docs/lifecycle.md, "Docker's disk")
+        int[] graviton = {59, 118, 237, 474, 950, 1900};
+        for (String f : List.of("m7gd", "m6gd", "c7gd", "c6gd", "r6gd")) {
+            store(f, graviton, new int[] {1, 1, 1, 1, 1, 1});
+        }
+        store("m6id", graviton, new int[] {0, 1, 1, 1, 1, 1});
+        store("m5d", new int[] {0, 75, 150, 300, 300, 600}, new int[] {0, 1, 1, 1, 2, 2});
+        // c5d has no 8xlarge (its next size is 9xlarge), so nothing is said of that name
+        store("c5d", new int[] {0, 50, 100, 200, 400, 0}, new int[] {0, 1, 1, 1, 1, 0});
         // the docker-autoscaler manager's small burstable types (AutoscalerSettings.managerType)
         TYPES.put("t4g.small", new InstanceType("t4g.small", "t4g", Arch.ARM64, 2, 2, true, false));
         TYPES.put("t3.small", new InstanceType("t3.small", "t3", Arch.X86_64, 2, 2, true, true));
     }
 
     private static void family(String family, Arch arch, int gibPerVcpu, boolean current) {
-        String[] sizes = {"medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge"};
+        String[] sizes = SIZES;
         int[] vcpus = {1, 2, 4, 8, 16, 32};
         for (int i = 0; i < sizes.length; i++) {
             // x86 families here start at large; a1 stops at 4xlarge
@@ -77,7 +89,30 @@ public final class InstanceCatalog {
         }
     }
 
+    private static void store(String family, int[] gbPerDisk, int[] disks) {
+        for (int i = 0; i < SIZES.length; i++) {
+            if (disks[i] > 0) {
+                STORES.put(family + "." + SIZES[i], new InstanceStore(disks[i], gbPerDisk[i]));
+            }
+        }
+    }
+
     private InstanceCatalog() {
+    }
+
+    /**
+     * The NVMe instance store of a type: {@code disks} SSDs of {@code gbPerDisk} GB each, local to the host, blank at
+     * every start (they survive a reboot only).
+     */
+    public record InstanceStore(int disks, int gbPerDisk) {
+        public int totalGb() {
+            return disks * gbPerDisk;
+        }
+    }
+
+    /** The type's instance store; empty for EBS-only types (and types the catalogue does not know). */
+    public static Optional<InstanceStore> instanceStore(String type) {
+        return Optional.ofNullable(STORES.get(type));
     }
 
     public static Optional<InstanceType> find(String name) {

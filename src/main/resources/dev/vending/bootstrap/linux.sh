@@ -94,19 +94,16 @@ done
 # iptables drops the job user's and Docker containers' traffic to the metadata addresses; the runner
 # waits for those rules, and Docker re-applies its rule at each start (it rebuilds its chains).
 PRE=''
+@@PART:linux-docker-host.sh@@
 if [ "$VENDING_JOBS_IMDS" = blocked ]; then
   dnf install -y -q iptables-nft
-  cat >/usr/local/sbin/vending-imds-firewall <<'VENDING_EOF'
-@@INCLUDE:linux-imds-firewall.sh@@
-VENDING_EOF
+  imds_firewall
   # the runner starts only once its jobs' rule is in place (ExecStartPre, at every start and boot)
   PRE='ExecStartPre=/usr/local/sbin/vending-imds-firewall jobs-user gitlab-runner'
-  chmod 0700 /usr/local/sbin/vending-imds-firewall; mkdir -p /etc/systemd/system/docker.service.d
-  printf '[Service]\nExecStartPost=/usr/local/sbin/vending-imds-firewall docker\n' >/etc/systemd/system/docker.service.d/vending-imds.conf
-  systemctl daemon-reload
 fi
 if [ "$VENDING_EXECUTOR" = docker ]; then
   need docker
+  docker_disk
   systemctl enable --now docker
 else
   need git

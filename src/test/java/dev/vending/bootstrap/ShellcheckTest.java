@@ -79,6 +79,8 @@ class ShellcheckTest {
         }
         all.add(Arguments.of("linux-watcher.sh", Bootstrap.resource("linux-watcher.sh")));
         all.add(Arguments.of("linux-unregister-on-shutdown.sh", Bootstrap.resource("linux-unregister-on-shutdown.sh")));
+        all.add(Arguments.of("linux-docker-storage.sh", Bootstrap.resource("linux-docker-storage.sh")));
+        all.add(Arguments.of("linux-docker-prune.sh", Bootstrap.resource("linux-docker-prune.sh")));
         // the project's own scripts: the launcher, the CI scripts, benchmarks and test tools
         Path project = Path.of(System.getProperty("vending.project.dir", "."));
         List<String> own = new ArrayList<>(List.of("vending", "run-tests", ".ci/run", ".ci/package"));

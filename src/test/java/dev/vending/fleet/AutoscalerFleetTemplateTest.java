@@ -105,6 +105,33 @@ class AutoscalerFleetTemplateTest {
         assertEquals(List.of("RunnerRole"), e.ofType("AWS::IAM::Role").stream().filter(r -> !r.equals("CacheEmptierRole")).toList());
     }
 
+    /**
+     * LaunchTemplate Ebs.KmsKeyId: the ARN of the symmetric customer managed key for the volume, with Encrypted
+     * true; without it EBS uses the account's default EBS key. EC2 checks the key only when an instance
+     * launches, so the key policy must let the Auto Scaling service-linked role use it (docs/security.md).
+     */
+    @Test
+    void bothGroupsRootVolumesAreEncryptedWithTheFleetKeyWhenOneIsGiven() {
+        String key = "arn:aws:kms:eu-central-1:111122223333:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789";
+        Evaluated withKey = evaluate(spotArm(10).security(new SecuritySettings(false, false, null, key)).build());
+        Evaluated without = evaluate(spotArm(10).build());
+        for (String lt : List.of("RunnerLaunchTemplate", "WorkerLaunchTemplate")) {
+            Map<?, ?> ebs = rootEbs(withKey, lt);
+            assertEquals(true, ebs.get("Encrypted"), lt);
+            assertEquals(key, ebs.get("KmsKeyId"), lt + ": the fleet's key, as the runner fleet's volumes have");
+            Map<?, ?> plain = rootEbs(without, lt);
+            assertEquals(true, plain.get("Encrypted"), lt + ": encrypted with the default EBS key");
+            assertFalse(plain.containsKey("KmsKeyId"), lt);
+        }
+    }
+
+    private static Map<?, ?> rootEbs(Evaluated e, String launchTemplate) {
+        Map<?, ?> data = (Map<?, ?>) props(e, launchTemplate).get("LaunchTemplateData");
+        List<?> mappings = (List<?>) data.get("BlockDeviceMappings");
+        assertEquals(1, mappings.size());
+        return (Map<?, ?>) ((Map<?, ?>) mappings.get(0)).get("Ebs");
+    }
+
     @Test
     void onlyTheManagerReachesTheWorkersAndOnlyOverSsh() {
         Evaluated e = evaluate(spotArm(10).build());

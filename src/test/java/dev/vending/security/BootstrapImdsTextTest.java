@@ -45,6 +45,22 @@ class BootstrapImdsTextTest {
     }
 
     @Test
+    void dockerAutoscalerWorkersApplyTheDockerRuleBeforeDockerFirstStartsAndAtEveryStart() {
+        String s = ImdsFirewallNamespaceTest.renderedWorker();
+        int script = s.indexOf("cat >/usr/local/sbin/vending-imds-firewall <<'VENDING_EOF'");
+        int dropIn = s.indexOf("printf '[Service]\\nExecStartPost=/usr/local/sbin/vending-imds-firewall docker\\n' "
+                + ">/etc/systemd/system/docker.service.d/vending-imds.conf");
+        int install = s.indexOf("dnf install -y -q docker iptables-nft");
+        int applied = s.indexOf("\nimds_firewall\n");
+        int dockerStart = s.indexOf("\nsystemctl enable --now docker\n");
+        assertTrue(script > 0 && dropIn > script, "script, then Docker's drop-in");
+        assertTrue(install > 0 && applied > install && dockerStart > applied,
+                "iptables installed, the rule's drop-in in place, then Docker's first start");
+        assertTrue(s.substring(dropIn, applied).contains("systemctl daemon-reload"));
+        assertTrue(s.indexOf("touch \"$READY\"") > dockerStart, "ready for the manager only after that");
+    }
+
+    @Test
     void windowsRunsJobsAsAnUnprivilegedUserBlockedFromImds() {
         FleetSpec blocked = FleetSpec.builder().os(OperatingSystem.WINDOWS).executor(Executor.SHELL).build();
         String s = rendered(blocked);

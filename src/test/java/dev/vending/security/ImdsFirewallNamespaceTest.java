@@ -35,6 +35,7 @@ import dev.vending.fleet.FleetSpec;
  * </pre>
  * The host routes the container's traffic (FORWARD, where Docker hooks DOCKER-USER) and reaches
  * IMDS itself (OUTPUT, where the owner match applies), as on EC2, where IMDS is off the instance.
+ * The docker-autoscaler workers' user data writes the same script and runs its docker rule, checked the same way.
  * Not covered: Docker itself (no engine here: the FORWARD jump to DOCKER-USER is added the way Docker
  * adds it), systemd running the script (checked as rendered text in BootstrapImdsTextTest), the
  * hop limit (a launch-template property, checked on the template), and IPv6 traffic (rules checked as text).
@@ -140,6 +141,31 @@ class ImdsFirewallNamespaceTest {
         assertEquals(1, count(v6, "-A DOCKER-USER -d fd00:ec2::254/128 -j DROP"), v6);
     }
 
+    /**
+     * docker-autoscaler workers run jobs in containers too: their user data (as the evaluated template
+     * carries it) writes the same script and runs its docker rule at every Docker start.
+     */
+    @Test
+    void workerContainersDoNotReachImdsEither() throws Exception {
+        String worker = renderedWorker();
+        Path workerFirewall = dir.resolve("worker-imds-firewall");
+        Files.writeString(workerFirewall, heredoc(worker, "/usr/local/sbin/vending-imds-firewall"));
+        List<String> args = invocation(worker, "ExecStartPost=");
+        assertEquals(List.of("docker"), args);
+        assertTrue(imdsv2(nsCtr, null), "container before the rules");
+
+        dockerStartsAndHooksItsChain();
+        for (int i = 0; i < 2; i++) {
+            ok(nsHost, "bash", workerFirewall.toString(), args.get(0));
+        }
+
+        assertFalse(imdsv2(nsCtr, null), "a job's container on a worker must not reach IMDS");
+        assertTrue(imdsv2(nsHost, null), "the worker itself keeps IMDS");
+        assertTrue(reachesOtherHosts(nsCtr), "containers still reach everything else through the host");
+        assertEquals(1, count(ok(nsHost, "iptables", "-w", "-S"), "-A DOCKER-USER -d 169.254.169.254/32 -j DROP"));
+        assertEquals(1, count(ok(nsHost, "ip6tables", "-w", "-S"), "-A DOCKER-USER -d fd00:ec2::254/128 -j DROP"));
+    }
+
     @Test
     void refusesToCutRootOff() throws Exception {
         assertTrue(run(List.of("ip", "netns", "exec", nsHost, "bash", firewall.toString(), "jobs-user", "root")).code != 0);
@@ -183,6 +209,16 @@ class ImdsFirewallNamespaceTest {
 
     static String renderedLinuxBootstrap() {
         return BootstrapImdsTextTest.rendered(FleetSpec.builder().executor(Executor.DOCKER).build());
+    }
+
+    /** The workers' user data as the evaluated docker-autoscaler template hands it to EC2. */
+    static String renderedWorker() {
+        FleetSpec spec = FleetSpec.builder().executor(Executor.DOCKER_AUTOSCALER).build();
+        dev.vending.testing.CfnEvaluator.Evaluated e = dev.vending.testing.CfnEvaluator
+                .fromYaml(dev.vending.cfn.TemplateFormat.YAML.render(dev.vending.fleet.FleetTemplate.build(spec)))
+                .parameter("VpcId", "vpc-1").parameter("SubnetIds", "subnet-1").parameter("RunnerToken", "glrt-x").evaluate();
+        Object userData = ((java.util.Map<?, ?>) e.properties("WorkerLaunchTemplate").get("LaunchTemplateData")).get("UserData");
+        return dev.vending.testing.CfnEvaluator.userDataScript(userData);
     }
 
     /** The file a rendered script writes with {@code cat >PATH <<'VENDING_EOF'}. */
