@@ -156,9 +156,13 @@ final class DeployConsole implements DeployView {
             if (sc != null) {
                 out.println("scaling: " + sc.policy() + " keeps " + sc.metric() + " at " + sc.target() + "; protected from scale-in (busy): "
                         + (sc.protectedInstances().isEmpty() ? "none" : String.join(", ", sc.protectedInstances())));
-                if (sc.metricCommand() != null) {
-                    out.println("  current metric: " + sc.metricCommand());
-                }
+                out.println("  " + metricLine(sc.current(), sc.target()));
+            }
+            StatusReport.Alarm a = r.inServiceAlarm();
+            if (a != null) {
+                out.println("alarm" + (a.name() != null ? " " + a.name() : "") + ": " + (a.problem() != null ? a.problem()
+                        : !a.found() ? "not found"
+                        : a.state() + (a.since() != null ? " since " + a.since() : "") + (a.reason() != null ? " (" + a.reason() + ")" : "")));
             }
             if (!r.failedLaunches().isEmpty()) {
                 out.println("Recent failed launches:");
@@ -174,6 +178,33 @@ final class DeployConsole implements DeployView {
             out.flush();
         }
         document("status", r, null);
+    }
+
+    /** The policy's metric now, or plainly why there is no value. */
+    static String metricLine(StatusReport.MetricReading m, Double target) {
+        if (m.problem() != null) {
+            return "metric: " + m.problem();
+        }
+        String what = m.statistic() + " per " + period(m.periodSeconds());
+        if (m.latest() == null) {
+            return "metric " + m.metricName() + ": no datapoint in the last " + m.lookbackMinutes() + " minutes (" + what
+                    + "): no instance has reported it yet, or the group has no running instance";
+        }
+        String line = String.format(Locale.ROOT, "metric %s: %s for the %s from %s", m.metricName(), number(m.latest()),
+                period(m.periodSeconds()), m.latestAt());
+        if (m.recentDatapoints() > 1) {
+            line += String.format(Locale.ROOT, "; last %d minutes %s (mean of %d values)", m.recentMinutes(), number(m.recentMean()),
+                    m.recentDatapoints());
+        }
+        return line + "; target " + number(target) + " (" + what + ")";
+    }
+
+    private static String period(Integer seconds) {
+        return seconds == null ? "?" : seconds % 60 == 0 ? (seconds == 60 ? "minute" : seconds / 60 + " minutes") : seconds + " s";
+    }
+
+    private static String number(Double v) {
+        return v == null ? "?" : String.format(Locale.ROOT, "%.1f", v);
     }
 
     private void outputs(Map<String, String> outputs) {

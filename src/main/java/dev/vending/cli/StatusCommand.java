@@ -10,9 +10,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code vending status}: the stack's state and each runner instance. */
+/** {@code vending status}: the stack's state, each runner instance, the scaling metric now and the in-service alarm. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show a fleet stack's state and outputs, its group's desired and in-service counts, each instance (Spot or On-Demand, type, AZ, state), and recent failed launches with the log stream to read.",
+        description = "Show a fleet stack's state and outputs, its group's desired and in-service counts, each instance (Spot or On-Demand, type, AZ, state), and recent failed launches with the log stream to read. An elastic fleet adds its scaling policy, the policy's metric now against the target, and the busy instances protected from scale-in; a fleet with --alarm-topic-arn adds its in-service alarm's state.",
         footer = {"", "Exit codes: 0 shown, 1 AWS failure or no such stack, 2 bad input.", "Docs: docs/deploy.md"})
 public final class StatusCommand implements Callable<Integer> {
 

@@ -24,6 +24,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3control.S3ControlClient;
@@ -48,7 +49,7 @@ final class Clients implements AutoCloseable {
     private final Map<Service, FutureTask<AutoCloseable>> clients = new EnumMap<>(Service.class);
 
     /** The services a run may call. */
-    enum Service { CLOUDFORMATION, EC2, SSM, S3, AUTOSCALING, S3CONTROL, STS }
+    enum Service { CLOUDFORMATION, EC2, SSM, S3, AUTOSCALING, S3CONTROL, STS, CLOUDWATCH }
 
     Clients(AwsSettings settings, DeployContext context) {
         this.region = resolveRegion(settings, context);
@@ -163,6 +164,7 @@ final class Clients implements AutoCloseable {
             // S3 Control puts the account id in front of the host; an --endpoint-url (moto) has no such names
             case S3CONTROL -> buildS3Control();
             case STS -> build(StsClient.builder().httpClient(http));
+            case CLOUDWATCH -> build(CloudWatchClient.builder().httpClient(http));
         };
     }
 
@@ -217,6 +219,10 @@ final class Clients implements AutoCloseable {
 
     AutoScalingClient autoscaling() {
         return client(Service.AUTOSCALING);
+    }
+
+    CloudWatchClient cloudwatch() {
+        return client(Service.CLOUDWATCH);
     }
 
     @Override

@@ -1,10 +1,13 @@
 package dev.vending.deploy;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -14,10 +17,15 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.autoscaling.model.Activity;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
+import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.ec2.model.Instance;
 
-/** `vending status`: the stack and its outputs, its group's counts, each instance, and recent failed launches. */
+/**
+ * `vending status`: the stack and its outputs, its group's counts, each instance, recent failed launches, an elastic
+ * fleet's policy with its metric's current value, and the in-service alarm's state.
+ */
 public record StatusReporter(AwsSettings settings, DeployContext context) {
     /** How many failed or cancelled activities are shown. */
     static final int FAILED_LAUNCHES = 5;
@@ -37,6 +45,8 @@ public record StatusReporter(AwsSettings settings, DeployContext context) {
         Stack stack = cfn.describeStack(name)
                 .orElseThrow(() -> new Failure(Failure.Kind.AWS, "stack " + name + " does not exist in " + clients.region));
         Map<String, String> outputs = StackWatch.outputs(stack);
+        Future<StatusReport.Alarm> alarm = stack.stackStatus() == StackStatus.REVIEW_IN_PROGRESS ? null
+                : Concurrently.start("alarm", () -> inServiceAlarm(cfn, stack.stackId(), clients));
         String groupName = outputs.get(FleetTemplate.OUT_ASG);
         if (groupName == null && stack.stackStatus() != StackStatus.REVIEW_IN_PROGRESS) {
             groupName = cfn.resources(stack.stackId()).stream().filter(r -> "AWS::AutoScaling::AutoScalingGroup".equals(r.resourceType())
@@ -67,7 +77,7 @@ public record StatusReporter(AwsSettings settings, DeployContext context) {
                             e != null && e.state() != null ? e.state().nameAsString() : "?", i.lifecycleStateAsString(), i.healthStatus()));
                 }
                 instances = list;
-                scaling = scaling(autoscaling.policies(groupName), asg, clients.region);
+                scaling = scaling(autoscaling.policies(groupName), asg, metric -> read(cloudWatch(clients), metric, Instant.now()));
             }
             failed = failedLaunches(Concurrently.join(activities), outputs.get(FleetTemplate.OUT_LOG_GROUP));
         }
@@ -88,12 +98,20 @@ public record StatusReporter(AwsSettings settings, DeployContext context) {
                     .orElse(new StatusReport.Group(wg, false, null, null, null, null));
         }
         return new StatusReport(name, clients.region, stack.stackId(), stack.stackStatusAsString(), stack.stackStatusReason(), outputs,
-                group, instances, failed, StackWatch.consoleLink(clients.region, stack.stackId()), scaling, workers);
+                group, instances, failed, StackWatch.consoleLink(clients.region, stack.stackId()), scaling, workers,
+                alarm == null ? null : Concurrently.join(alarm));
     }
 
-    /** The first target tracking policy of the group, or null (a fixed or scheduled fleet). */
+    private static CloudWatchApi cloudWatch(Clients clients) {
+        return new CloudWatchApi(clients.cloudwatch());
+    }
+
+    /**
+     * The first target tracking policy of the group with its metric's current value ({@code reader}), or null (a fixed
+     * or scheduled fleet).
+     */
     static StatusReport.Scaling scaling(List<software.amazon.awssdk.services.autoscaling.model.ScalingPolicy> policies,
-            AutoScalingGroup asg, String region) {
+            AutoScalingGroup asg, Function<ScalingMetric, StatusReport.MetricReading> reader) {
         var policy = policies.stream().filter(p -> "TargetTrackingScaling".equals(p.policyType()) && p.targetTrackingConfiguration() != null)
                 .findFirst().orElse(null);
         if (policy == null) {
@@ -101,21 +119,86 @@ public record StatusReporter(AwsSettings settings, DeployContext context) {
         }
         var tt = policy.targetTrackingConfiguration();
         String metric;
-        String command = null;
         if (tt.predefinedMetricSpecification() != null) {
             metric = tt.predefinedMetricSpecification().predefinedMetricTypeAsString();
         } else if (tt.customizedMetricSpecification() != null) {
             var m = tt.customizedMetricSpecification();
             metric = m.namespace() + "/" + m.metricName() + " (" + m.statisticAsString() + ")";
-            command = "aws cloudwatch get-metric-statistics --region " + region + " --namespace " + m.namespace() + " --metric-name "
-                    + m.metricName() + " --dimensions Name=AutoScalingGroupName,Value=" + asg.autoScalingGroupName()
-                    + " --statistics Average --period 60 --start-time $(date -u -d -15min +%FT%TZ) --end-time $(date -u +%FT%TZ)";
         } else {
             metric = "?";
         }
+        StatusReport.MetricReading current = ScalingMetric.of(tt, asg.autoScalingGroupName()).map(reader)
+                .orElse(new StatusReport.MetricReading(null, null, null, null, null, null, null, 0, null, null,
+                        "status reads a policy's metric in the simple form (namespace, name, dimensions) or a predefined group metric only"));
         List<String> protectedIds = asg.instances().stream().filter(i -> Boolean.TRUE.equals(i.protectedFromScaleIn()))
                 .map(i -> i.instanceId()).toList();
-        return new StatusReport.Scaling(policy.policyName(), metric, tt.targetValue(), protectedIds, command);
+        return new StatusReport.Scaling(policy.policyName(), metric, tt.targetValue(), protectedIds, current);
+    }
+
+    /** Minutes searched back for the newest datapoint: ten, or four periods of a five-minute metric. */
+    static int lookbackMinutes(int periodSeconds) {
+        return Math.max(10, 4 * periodSeconds / 60);
+    }
+
+    /**
+     * Reads the metric up to the end of the current period (its value so far included), from a start aligned to
+     * the period, so each value covers one whole period as the policy's alarms see it. A failed call is reported in
+     * the reading (e.g. credentials without cloudwatch:GetMetricData), not as a failed status.
+     */
+    static StatusReport.MetricReading read(CloudWatchApi cloudwatch, ScalingMetric metric, Instant now) {
+        long period = metric.periodSeconds();
+        Instant end = Instant.ofEpochSecond(Math.floorDiv(now.getEpochSecond(), period) * period + period);
+        Instant start = end.minusSeconds(lookbackMinutes(metric.periodSeconds()) * 60L);
+        try {
+            return reading(metric, cloudwatch.datapoints(metric, start, end), end);
+        } catch (SdkException e) {
+            return new StatusReport.MetricReading(metric.namespace(), metric.name(), metric.statistic(), metric.periodSeconds(), null, null,
+                    null, 0, null, lookbackMinutes(metric.periodSeconds()), "not read: " + AwsFailures.describe(e));
+        }
+    }
+
+    /** The newest value and the mean of the last five minutes' values (at least the newest period) before {@code end}. */
+    static StatusReport.MetricReading reading(ScalingMetric metric, List<CloudWatchApi.Datapoint> points, Instant end) {
+        List<CloudWatchApi.Datapoint> newestFirst = points.stream()
+                .sorted(Comparator.comparing(CloudWatchApi.Datapoint::timestamp).reversed()).toList();
+        int recentMinutes = Math.max(5, metric.periodSeconds() / 60);
+        Instant recentFrom = end.minusSeconds(recentMinutes * 60L);
+        List<CloudWatchApi.Datapoint> recent = newestFirst.stream().filter(p -> !p.timestamp().isBefore(recentFrom)).toList();
+        CloudWatchApi.Datapoint latest = newestFirst.isEmpty() ? null : newestFirst.get(0);
+        Double mean = recent.isEmpty() ? null : recent.stream().mapToDouble(CloudWatchApi.Datapoint::value).average().orElseThrow();
+        return new StatusReport.MetricReading(metric.namespace(), metric.name(), metric.statistic(), metric.periodSeconds(),
+                latest == null ? null : latest.value(), latest == null ? null : latest.timestamp().toString(), mean, recent.size(), recentMinutes,
+                lookbackMinutes(metric.periodSeconds()), null);
+    }
+
+    /** The in-service alarm; the stack's resources unreadable (a policy without ListStackResources) is said, not fatal. */
+    private static StatusReport.Alarm inServiceAlarm(CloudFormationApi cfn, String stackId, Clients clients) {
+        List<StackResourceSummary> resources;
+        try {
+            resources = cfn.resources(stackId);
+        } catch (SdkException e) {
+            return new StatusReport.Alarm(null, false, null, null, null, "not looked up: " + AwsFailures.describe(e));
+        }
+        return inServiceAlarm(resources, alarmName -> cloudWatch(clients).alarm(alarmName));
+    }
+
+    /**
+     * The --alarm-topic-arn alarm named by the stack's resource (CloudFormation generates its name), with its state;
+     * null when the stack has none. A failed DescribeAlarms is reported in the alarm, not as a failed status.
+     */
+    static StatusReport.Alarm inServiceAlarm(List<StackResourceSummary> resources, Function<String, Optional<MetricAlarm>> describe) {
+        String name = resources.stream().filter(r -> FleetTemplate.IN_SERVICE_ALARM.equals(r.logicalResourceId())
+                && r.physicalResourceId() != null && !r.physicalResourceId().isEmpty()).map(r -> r.physicalResourceId()).findFirst().orElse(null);
+        if (name == null) {
+            return null;
+        }
+        try {
+            return describe.apply(name).map(a -> new StatusReport.Alarm(name, true, a.stateValueAsString(), a.stateReason(),
+                    a.stateUpdatedTimestamp() == null ? null : a.stateUpdatedTimestamp().toString(), null))
+                    .orElse(new StatusReport.Alarm(name, false, null, null, null, null));
+        } catch (SdkException e) {
+            return new StatusReport.Alarm(name, true, null, null, null, "not read: " + AwsFailures.describe(e));
+        }
     }
 
     /** Each failed activity, with the bootstrap log stream of the instance it names (streams are "INSTANCE/bootstrap"). */

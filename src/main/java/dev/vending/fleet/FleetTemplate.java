@@ -52,6 +52,8 @@ public final class FleetTemplate {
     public static final String ASG = "RunnerGroup";
     /** docker-autoscaler only: logical id of the worker group. */
     public static final String WORKER_ASG = "WorkerGroup";
+    /** Logical id of the --alarm-topic-arn alarm (CloudFormation names it; status reads the name from the stack's resources). */
+    public static final String IN_SERVICE_ALARM = InServiceAlarm.ALARM;
     public static final String OUT_ASG = "AutoScalingGroupName";
     public static final String OUT_ROLE = "InstanceRoleArn";
     public static final String OUT_CACHE = "CacheBucketName";

@@ -33,8 +33,17 @@ import org.junit.jupiter.api.io.TempDir;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.vending.cfn.TemplateFormat;
+import dev.vending.deploy.CloudWatchCborBridge;
 import dev.vending.deploy.MotoServer;
+import dev.vending.deploy.TestContext;
+import dev.vending.fleet.FleetSpec;
+import dev.vending.fleet.FleetTemplate;
 import dev.vending.fleet.Scaling;
+import dev.vending.testing.CfnEvaluator;
 
 /**
  * The real Linux watcher on an elastic fleet, with the real AWS CLI against moto (AWS_ENDPOINT_URL): a fake
@@ -190,6 +199,64 @@ class WatcherScalingTest {
         assertTrue(metrics.contains("\"Name\": \"" + Scaling.DIMENSION + "\"") && metrics.contains("\"Value\": \"" + GROUP + "\""),
                 "the group's name is the one dimension the policy averages over: " + metrics);
         assertEquals(List.of(), Files.readAllLines(dir.resolve("calls")), "the runner is never stopped while InService");
+    }
+
+    /**
+     * `vending status` reads back what the real watcher published, under the policy a jobs:75 template gives the group
+     * (taken from the generated template, as CloudFormation would evaluate it, so its namespace, dimensions, statistic
+     * and unit are the template's): "no datapoint" before the watcher runs, 25.0 after one job of four.
+     */
+    @Test
+    void statusShowsTheJobSlotValueTheWatcherPublished() throws Exception {
+        // moto creates no AWS::AutoScaling::ScalingPolicy from a stack: put the template's own, as CloudFormation would
+        String template = TemplateFormat.JSON.render(FleetTemplate.build(FleetSpec.builder().scaling(Scaling.parse("jobs:75")).build(), false));
+        Object tt = CfnEvaluator.fromText(template).parameters(Map.of("VpcId", "vpc-1", "SubnetIds", "subnet-1", "RunnerToken", "glrt-test"))
+                .evaluate().properties("RunnerScalingPolicy").get("TargetTrackingConfiguration");
+        String policy = new ObjectMapper().writeValueAsString(tt).replace("{Ref:" + FleetTemplate.ASG + "}", GROUP);
+        aws("autoscaling", "put-scaling-policy", "--auto-scaling-group-name", GROUP, "--policy-name", "RunnerScalingPolicy",
+                "--policy-type", "TargetTrackingScaling", "--target-tracking-configuration", policy);
+        // a stack whose output names the group, as a fleet's does
+        Path stack = dir.resolve("stack.yaml");
+        Files.writeString(stack, "Resources:\n  Handle:\n    Type: AWS::CloudFormation::WaitConditionHandle\nOutputs:\n  "
+                + FleetTemplate.OUT_ASG + ":\n    Value: " + GROUP + "\n");
+        aws("cloudformation", "create-stack", "--stack-name", "watched", "--template-body", "file://" + stack);
+
+        try (CloudWatchCborBridge bridge = new CloudWatchCborBridge(moto.endpoint())) {
+            TestContext ctx = new TestContext();
+            String[] status = {"status", "--stack-name", "watched", "--region", REGION, "--endpoint-url", bridge.endpoint()};
+            TestContext.Result before = ctx.run(status);
+            assertEquals(0, before.code(), before.all());
+            assertTrue(before.out().contains("  metric JobSlotUtilization: no datapoint in the last 10 minutes (Average per minute): "),
+                    before.out());
+
+            runningJobs = 1;
+            runWatcher(true);
+            await(() -> datapoints().contains(25.0), "25% published");
+            TestContext.Result after = ctx.run(status);
+            assertEquals(0, after.code(), after.all());
+            assertTrue(after.out().contains("scaling: RunnerScalingPolicy keeps Vending/Runners/JobSlotUtilization (Average) at 75.0"),
+                    after.out());
+            assertTrue(Pattern.compile("\n  metric JobSlotUtilization: 25\\.0 for the minute from \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:00Z"
+                    + "(; last 5 minutes 25\\.0 \\(mean of \\d values\\))?; target 75\\.0 \\(Average per minute\\)\n").matcher(after.out()).find(),
+                    after.out());
+
+            TestContext.Result json = ctx.run(concat(status, "--output", "json"));
+            JsonNode current = new ObjectMapper().readTree(json.out()).path("scaling").path("current");
+            assertEquals(Scaling.NAMESPACE, current.path("namespace").asText(), json.out());
+            assertEquals(Scaling.METRIC_NAME, current.path("metricName").asText(), json.out());
+            assertEquals("Average", current.path("statistic").asText(), json.out());
+            assertEquals(60, current.path("periodSeconds").asInt(), json.out());
+            assertEquals(25.0, current.path("latest").asDouble(), json.out());
+            assertEquals(25.0, current.path("recentMean").asDouble(), json.out());
+            assertTrue(current.path("recentDatapoints").asInt() >= 1, json.out());
+            assertTrue(bridge.cloudWatchCalls.contains("GetMetricData"), bridge.cloudWatchCalls.toString());
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        List<String> all = new ArrayList<>(List.of(a));
+        all.addAll(List.of(b));
+        return all.toArray(String[]::new);
     }
 
     @Test

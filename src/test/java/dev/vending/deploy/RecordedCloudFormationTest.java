@@ -266,13 +266,35 @@ class RecordedCloudFormationTest {
         wm.verify(1, postRequestedFor(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AmazonSSM.DeleteParameter")));
     }
 
-    @Test
-    void statusShowsOutputsAndFailedLaunchesWithTheirLogStream() throws IOException {
+    private void fixedFleetStatusStubs() throws IOException {
         stub(action("DescribeStacks").withRequestBody(matching(".*StackName=vending-ci(&.*)?")), 200, "describe-stacks-with-outputs.xml");
         stub(action("DescribeAutoScalingGroups"), 200, "describe-auto-scaling-groups.xml");
         stub(action("DescribeScalingActivities"), 200, "describe-scaling-activities-failed.xml");
         stub(action("DescribeInstances"), 200, "describe-instances.xml");
         stub(action("DescribePolicies"), 200, "describe-policies-none.xml"); // a fixed fleet: no scaling policy
+    }
+
+    @Test
+    void statusWithoutListStackResourcesSaysTheAlarmWasNotLookedUp() throws IOException {
+        fixedFleetStatusStubs();
+        stub(action("ListStackResources"), 403, "error-access-denied.xml");
+        TestContext.Result r = command("status", "--name", "ci");
+        assertEquals(0, r.code(), r.all());
+        assertTrue(r.out().contains("\nalarm: not looked up: AccessDenied: "), r.out());
+        assertTrue(r.out().contains("group vending-ci-RunnerGroup-7QX2: desired 2"), "the rest is shown: " + r.out());
+    }
+
+    @Test
+    void statusShowsOutputsAndFailedLaunchesWithTheirLogStream() throws IOException {
+        fixedFleetStatusStubs();
+        // --alarm-topic-arn: the alarm CloudFormation named, and its state in CloudWatch's CBOR protocol (the SDK's)
+        stub(action("ListStackResources"), 200, "list-stack-resources-with-alarm.xml");
+        wm.stubFor(post(urlEqualTo("/service/GraniteServiceVersion20100801/operation/DescribeAlarms"))
+                .withRequestBody(containing("vending-ci-RunnersInServiceAlarm-9ZK3EXAMPLE")) // CBOR keeps text as UTF-8
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/cbor").withHeader("smithy-protocol", "rpc-v2-cbor")
+                        .withBody(CloudWatchCborBridge.cbor("{\"MetricAlarms\":[{\"AlarmName\":\"vending-ci-RunnersInServiceAlarm-9ZK3EXAMPLE\","
+                                + "\"StateValue\":\"ALARM\",\"StateReason\":\"Threshold Crossed: 15 out of the last 15 datapoints were greater than"
+                                + " the threshold (0.0).\",\"StateUpdatedTimestamp\":1795774800}],\"CompositeAlarms\":[]}"))));
 
         TestContext.Result r = command("status", "--name", "ci");
 
@@ -290,11 +312,16 @@ class RecordedCloudFormationTest {
         assertTrue(out.contains("Failed  Launching a new EC2 instance.  Status Reason: We currently do not have sufficient m7g.large capacity"), out);
         assertFalse(out.contains("Successful"), "only failed and cancelled activities: " + out);
         assertEquals(1, out.lines().filter(l -> l.contains("log: group")).count(), "a log stream only where an instance is named: " + out);
+        assertTrue(out.contains("\nalarm vending-ci-RunnersInServiceAlarm-9ZK3EXAMPLE: ALARM since 2026-11-27T10:20:00Z (Threshold Crossed: 15 out of"
+                + " the last 15 datapoints were greater than the threshold (0.0).)\n"), out);
+        assertFalse(out.contains("scaling:"), "a fixed fleet has no scaling line: " + out);
 
         TestContext.Result json = command("status", "--name", "ci", "--output", "json");
         assertEquals(0, json.code(), json.all());
         assertTrue(json.out().contains("\"logStream\" : \"i-0ffee0000000000a1/bootstrap\""), json.out());
         assertTrue(json.out().contains("\"AutoScalingGroupName\" : \"vending-ci-RunnerGroup-7QX2\""), json.out());
+        assertTrue(json.out().contains("\"inServiceAlarm\" : {\n    \"name\" : \"vending-ci-RunnersInServiceAlarm-9ZK3EXAMPLE\",\n    \"found\" : true,\n"
+                + "    \"state\" : \"ALARM\","), json.out());
         assertEquals(List.of(), wm.findAllUnmatchedRequests().stream().map(q -> q.getBodyAsString()).toList());
     }
 

@@ -8,13 +8,13 @@ import java.util.Map;
 import dev.vending.cli.Main;
 
 /** A DeployContext with its own environment, no terminal, fast polling; and a way to run the CLI in-process. */
-final class TestContext extends DeployContext {
-    final Map<String, String> env = new HashMap<>();
+public final class TestContext extends DeployContext {
+    public final Map<String, String> env = new HashMap<>();
     boolean interactive;
     String answer;
     String secret;
 
-    TestContext() {
+    public TestContext() {
         env.put("AWS_ACCESS_KEY_ID", "testing");
         env.put("AWS_SECRET_ACCESS_KEY", "testing");
     }
@@ -60,13 +60,13 @@ final class TestContext extends DeployContext {
     }
 
     /** Result of one in-process run. */
-    record Result(int code, String out, String err) {
-        String all() {
+    public record Result(int code, String out, String err) {
+        public String all() {
             return out + "\n" + err;
         }
     }
 
-    Result run(String... args) {
+    public Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         DeployContext.override(this);
