@@ -47,7 +47,7 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--vpc", paramLabel = "VPC_ID", description = "VPC of the runners (default: the stack's current one, else the region's default VPC).")
     String vpc;
 
-    @Option(names = "--subnets", paramLabel = "SUBNET_ID", split = ",", description = "Subnets of that VPC (default: the stack's current ones, else all subnets of the VPC).")
+    @Option(names = "--subnets", paramLabel = "SUBNET_ID", split = ",", description = "Subnets of that VPC (default: the stack's current ones, else all subnets of the --vpc given, else the default VPC's default subnets).")
     List<String> subnets;
 
     @Option(names = "--token-file", paramLabel = "FILE", description = "File holding the GitLab runner token (default: env GITLAB_RUNNER_TOKEN, the stored token, or a prompt).")

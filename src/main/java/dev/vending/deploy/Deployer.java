@@ -260,25 +260,9 @@ public record Deployer(AwsSettings settings, DeployContext context, DeployView v
                     derived.put(FleetTemplate.P_RUNNER_TOKEN, "");
                 }
             }
-            if (req.vpc() != null) {
-                derived.put(FleetTemplate.P_VPC, req.vpc());
-            }
-            if (req.subnets() != null && !req.subnets().isEmpty()) {
-                derived.put(FleetTemplate.P_SUBNETS, String.join(",", req.subnets()));
-            }
+            derived.putAll(network(previous, defaultNetwork));
             ParameterResolver.Resolution r = ParameterResolver.resolve(t.params(), t.fromFleet, req.parameters(), derived, previous);
             List<String> missing = r.missing();
-            if (defaultNetwork != null && (missing.contains(FleetTemplate.P_VPC) || missing.contains(FleetTemplate.P_SUBNETS))) {
-                String vpc = missing.contains(FleetTemplate.P_VPC) ? null : r.values().get(FleetTemplate.P_VPC).value();
-                Network network = vpc == null ? Concurrently.join(defaultNetwork) : new Network(vpc, new Ec2Api(clients.ec2()).subnetsOf(vpc));
-                if (network.subnets().isEmpty()) {
-                    throw new BadInput("--subnets", "VPC " + network.vpc() + " has no subnets; pass --subnets SUBNET_ID,SUBNET_ID");
-                }
-                derived.putIfAbsent(FleetTemplate.P_VPC, network.vpc());
-                derived.putIfAbsent(FleetTemplate.P_SUBNETS, String.join(",", network.subnets()));
-                r = ParameterResolver.resolve(t.params(), t.fromFleet, req.parameters(), derived, previous);
-                missing = r.missing();
-            }
             if (!missing.isEmpty()) {
                 throw new BadInput("--parameter", "no value for template parameter" + (missing.size() > 1 ? "s " : " ")
                         + String.join(", ", missing) + "; pass --parameter " + missing.get(0) + "=VALUE");
@@ -286,11 +270,58 @@ public record Deployer(AwsSettings settings, DeployContext context, DeployView v
             return r.values();
         }
 
+        /**
+         * VpcId and SubnetIds as deploy passes them: the flags (or --parameter); else, on update, the
+         * stack's current ones (an empty pair stays empty: that stack finds the default VPC itself);
+         * else the region's default VPC and its default subnets, the ones the template would find,
+         * passed explicitly so the preview and the stack's parameters show them. --vpc alone takes
+         * the stack's subnets when it keeps its VPC, else all subnets of that VPC.
+         */
+        Map<String, String> network(Map<String, String> previous, Future<Network> defaultNetwork) {
+            String vpc = req.vpc() != null ? req.vpc() : req.parameters().get(FleetTemplate.P_VPC);
+            String subnets = req.subnets() != null && !req.subnets().isEmpty() ? String.join(",", req.subnets())
+                    : req.parameters().get(FleetTemplate.P_SUBNETS);
+            String previousVpc = previous.get(FleetTemplate.P_VPC);
+            String previousSubnets = ParameterResolver.plainList(previous.get(FleetTemplate.P_SUBNETS));
+            if (vpc == null && subnets == null) {
+                if (previousVpc != null || previousSubnets != null) {
+                    vpc = previousVpc;
+                    subnets = previousSubnets;
+                } else if (defaultNetwork != null) {
+                    Network found = Concurrently.join(defaultNetwork);
+                    vpc = found.vpc();
+                    subnets = String.join(",", found.subnets());
+                }
+            } else if (subnets == null && !vpc.isEmpty() && t.has(FleetTemplate.P_SUBNETS)) {
+                subnets = vpc.equals(previousVpc) && previousSubnets != null ? previousSubnets
+                        : String.join(",", new Ec2Api(clients.ec2()).subnetsOf(vpc));
+                if (subnets.isEmpty()) {
+                    throw new BadInput("--subnets", "VPC " + vpc + " has no subnets; pass --subnets SUBNET_ID,SUBNET_ID");
+                }
+            } else if (vpc == null && !subnets.isEmpty() && t.has(FleetTemplate.P_VPC)) {
+                vpc = previousVpc != null ? previousVpc : Concurrently.join(defaultNetwork).vpc();
+            }
+            Map<String, String> network = new LinkedHashMap<>();
+            if (vpc != null && t.has(FleetTemplate.P_VPC)) {
+                network.put(FleetTemplate.P_VPC, vpc);
+            }
+            if (subnets != null && t.has(FleetTemplate.P_SUBNETS)) {
+                network.put(FleetTemplate.P_SUBNETS, subnets);
+            }
+            return network;
+        }
+
+        /** The region's default VPC and its default subnets (DefaultForAz), as the template's own lookup finds them. */
         Network defaultNetwork() {
             Ec2Api ec2 = new Ec2Api(clients.ec2());
             String vpc = ec2.defaultVpc().orElseThrow(() -> new BadInput("--vpc", "region " + clients.region
                     + " has no default VPC; pass --vpc VPC_ID and --subnets SUBNET_ID,SUBNET_ID (subnets with a route to the internet)"));
-            return new Network(vpc, ec2.subnetsOf(vpc));
+            List<String> subnets = ec2.defaultSubnetsOf(vpc);
+            if (subnets.isEmpty()) {
+                throw new BadInput("--subnets", "the default VPC " + vpc + " of region " + clients.region
+                        + " has no default subnets; pass --vpc VPC_ID and --subnets SUBNET_ID,SUBNET_ID");
+            }
+            return new Network(vpc, subnets);
         }
 
         /** Asks; a Ctrl-C while the question is open deletes what this run created before the process ends. */

@@ -29,8 +29,16 @@ final class Ec2Api {
 
     /** Every subnet of the VPC, ordered by availability zone. */
     List<String> subnetsOf(String vpcId) {
-        List<Subnet> subnets = new ArrayList<>(ec2.describeSubnetsPaginator(b -> b.filters(
-                Filter.builder().name("vpc-id").values(vpcId).build())).subnets().stream().toList());
+        return subnets(Filter.builder().name("vpc-id").values(vpcId).build());
+    }
+
+    /** The VPC's default subnets (DefaultForAz: a default VPC's public one per zone), ordered by availability zone. */
+    List<String> defaultSubnetsOf(String vpcId) {
+        return subnets(Filter.builder().name("vpc-id").values(vpcId).build(), Filter.builder().name("default-for-az").values("true").build());
+    }
+
+    private List<String> subnets(Filter... filters) {
+        List<Subnet> subnets = new ArrayList<>(ec2.describeSubnetsPaginator(b -> b.filters(filters)).subnets().stream().toList());
         subnets.sort(Comparator.comparing(Subnet::availabilityZone, Comparator.nullsLast(Comparator.naturalOrder())));
         return subnets.stream().map(Subnet::subnetId).toList();
     }

@@ -98,7 +98,12 @@ public final class ParameterResolver {
 
     /** moto answers a List parameter's previous value as "['a', 'b']"; AWS as "a,b". */
     static String normaliseList(TemplateSource.Param p, String v) {
-        if (v != null && p.type().startsWith("List<") && v.startsWith("[") && v.endsWith("]")) {
+        return p.type().startsWith("List<") ? plainList(v) : v;
+    }
+
+    /** "['a', 'b']" as "a,b"; anything else as it is. */
+    static String plainList(String v) {
+        if (v != null && v.startsWith("[") && v.endsWith("]")) {
             List<String> parts = new ArrayList<>();
             for (String s : v.substring(1, v.length() - 1).split(",")) {
                 String x = s.strip().replaceAll("^['\"]|['\"]$", "");

@@ -76,7 +76,7 @@ public final class Catalog {
         for (Scenario s : Scenarios.all()) {
             String id = logicalId(s.id());
             ServiceCatalog.CloudFormationProduct product = t.add(new ServiceCatalog.CloudFormationProduct("Product" + id, s.title(), "vending",
-                    "GitLab Runner fleet: " + s.title() + ". Asks for the runner token (or its SSM parameter), a VPC and subnets.",
+                    "GitLab Runner fleet: " + s.title() + ". Asks for the runner token (or its SSM parameter); VPC and subnets are optional (default: the region's default VPC).",
                     "v1", base + "/" + s.templateFile()));
             ServiceCatalog.PortfolioProductAssociation association = t.add(
                     new ServiceCatalog.PortfolioProductAssociation("Association" + id, Fn.ref(portfolio), Fn.ref(product)));
@@ -217,15 +217,18 @@ public final class Catalog {
                 "s3:GetBucketOwnershipControls"), List.of(buckets))));
         g.put("AWS::S3::BucketPolicy", List.of(Statement.allow("CacheBucketPolicies", List.of("s3:PutBucketPolicy", "s3:GetBucketPolicy",
                 "s3:DeleteBucketPolicy"), List.of(buckets))));
-        // the cache emptier: a function named after the stack, its role passed to Lambda, and its
+        // the cache emptier and the default-network finder: functions named after the stack, its role passed to Lambda, and its
         // custom resource, which CloudFormation invokes with the caller's rights
         Object functions = Fn.sub("arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:function:" + STACKS);
-        g.put("AWS::Lambda::Function", List.of(Statement.allow("CacheEmptierFunctions", List.of("lambda:CreateFunction",
+        g.put("AWS::Lambda::Function", List.of(Statement.allow("Functions", List.of("lambda:CreateFunction",
                 "lambda:DeleteFunction", "lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:UpdateFunctionCode",
                 "lambda:UpdateFunctionConfiguration", "lambda:TagResource", "lambda:UntagResource", "lambda:ListTags"), List.of(functions)),
                 Statement.allow("PassFunctionRole", List.of("iam:PassRole"), List.of(roles))
                         .withCondition(Map.of("StringEquals", Map.of("iam:PassedToService", "lambda.amazonaws.com")))));
         g.put("Custom::EmptyBucketOnDelete", List.of(Statement.allow("InvokeCacheEmptier", List.of("lambda:InvokeFunction"),
+                List.of(functions))));
+        // the default-network finder (VPC and subnets left empty): the same function grants, and its invocation
+        g.put("Custom::DefaultNetwork", List.of(Statement.allow("InvokeDefaultNetworkFinder", List.of("lambda:InvokeFunction"),
                 List.of(functions))));
         // the docker-autoscaler manager: SSH into its workers only, and its setup script as a parameter
         g.put("AWS::EC2::SecurityGroupIngress", List.of(Statement.allow("SecurityGroupIngress", List.of(

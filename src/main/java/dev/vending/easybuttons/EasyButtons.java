@@ -116,12 +116,12 @@ public final class EasyButtons {
             r.append("- **Upload a template file**: download a template below, then in the CloudFormation console choose\n");
             r.append("  *Create stack*, *With new resources*, *Upload a template file*.\n\n");
         }
-        r.append("Then fill in:\n\n");
-        r.append("- **Runner token**: the `glrt-...` token of a runner you created in GitLab (or, instead, the name of\n");
-        r.append("  an SSM SecureString parameter holding it); one of the two is required.\n");
-        r.append("- **VPC** and **Subnets**: the region's default VPC and its subnets work.\n\n");
-        r.append("Every other parameter has a default. Tick the IAM acknowledgement (the stack creates the\n");
-        r.append("runners' instance role) and create the stack.\n\n");
+        r.append("Then fill in only the **Runner token**: the `glrt-...` token of a runner you created in GitLab (or,\n");
+        r.append("instead, the name of an SSM SecureString parameter holding it).\n\n");
+        r.append("Every other parameter has a default. **VPC** and **Subnets** are optional: left empty, the stack finds\n");
+        r.append("the region's default VPC and its default subnets itself (a region without a default VPC fails the stack\n");
+        r.append("with a message saying to choose them); give both to use your own network. Tick the IAM\n");
+        r.append("acknowledgement (the stack creates the runners' instance role) and create the stack.\n\n");
         r.append("| Easy button | OS | Arch | Executor | Purchase | Runners | Scaling | Instance types | Schedule | $/runner-hour On-Demand | $/runner-hour as configured |")
                 .append(s3 ? " Launch |" : "").append(" Template |\n");
         r.append("|---|---|---|---|---|---|---|---|---|---|---|").append(s3 ? "---|" : "").append("---|\n");

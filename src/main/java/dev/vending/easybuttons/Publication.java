@@ -51,8 +51,8 @@ public final class Publication {
     static String page(String base, String region, String command) {
         StringBuilder r = new StringBuilder(EasyButtons.readme(base, region, command));
         r.append("\n## Full templates\n\n");
-        r.append("Every option CloudFormation can take at deploy time is a parameter; the form asks for the token,\n");
-        r.append("the VPC and the subnets, and shows the rest with their defaults.\n\n");
+        r.append("Every option CloudFormation can take at deploy time is a parameter; the form asks only for the token\n");
+        r.append("and shows the rest with their defaults (VPC and subnets empty: the region's default VPC).\n\n");
         r.append("| Template | Launch |\n|---|---|\n");
         for (FullTemplates.Full f : FullTemplates.all()) {
             String stack = "gitlab-runners-" + f.file().substring(0, f.file().length() - ".yaml".length());

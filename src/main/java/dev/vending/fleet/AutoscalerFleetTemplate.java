@@ -56,6 +56,7 @@ final class AutoscalerFleetTemplate {
         FleetValues k = FleetValues.fixed(spec);
         Elasticity elastic = Elasticity.fixed(spec);
         FleetTemplate.Shared shared = FleetTemplate.shared(t, spec, k, elastic, c.url(), c.token(), c.tokenParam());
+        c.defaultNetwork().addLookup(t, shared.logs());
         String workerArn = "arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/"
                 + workerAsgName();
         Map<String, Object> onlyWorkers = new LinkedHashMap<>();
@@ -113,7 +114,7 @@ final class AutoscalerFleetTemplate {
                 .minSize(1)
                 .maxSize(1)
                 .desiredCapacity(1)
-                .vpcZoneIdentifier(Fn.ref(c.subnets()))
+                .vpcZoneIdentifier(c.subnetIds())
                 .mixedInstancesPolicy(new MixedInstancesPolicy(Fn.ref(managerLt), Fn.getAtt(managerLt, "LatestVersionNumber"),
                         List.of(AutoscalerSettings.managerType(spec.arch())), new InstancesDistribution(0, 100, "prioritized", null)))
                 .healthCheckType("EC2")
@@ -150,7 +151,7 @@ final class AutoscalerFleetTemplate {
         AutoScalingGroup workers = new AutoScalingGroup(FleetTemplate.WORKER_ASG)
                 .minSize(0)
                 .maxSize(spec.capacity().max())
-                .vpcZoneIdentifier(Fn.ref(c.subnets()))
+                .vpcZoneIdentifier(c.subnetIds())
                 .mixedInstancesPolicy(new MixedInstancesPolicy(Fn.ref(workerLt), Fn.getAtt(workerLt, "LatestVersionNumber"),
                         k.instanceTypes(), new InstancesDistribution(k.onDemandBase(), k.onDemandPercentAboveBase(), "prioritized",
                         k.spotStrategy())))
@@ -178,7 +179,7 @@ final class AutoscalerFleetTemplate {
     }
 
     private static SecurityGroup egressOnly(SecurityGroup sg, FleetTemplate.Connection c, FleetTemplate.Shared shared) {
-        sg.vpcId(Fn.ref(c.vpc()))
+        sg.vpcId(c.vpcId())
                 .egress(new SecurityGroup.Egress("All outbound IPv4", "-1", null, null, "0.0.0.0/0", null))
                 .egress(new SecurityGroup.Egress("All outbound IPv6", "-1", null, null, null, "::/0"));
         shared.fleetTags().forEach(sg::tag);

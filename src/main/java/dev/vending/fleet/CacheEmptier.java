@@ -49,17 +49,18 @@ final class CacheEmptier {
         LambdaFunction function = new LambdaFunction(FUNCTION)
                 .runtime(RUNTIME).handler("index.handler").architecture("arm64").memoryMiB(128)
                 .timeoutSeconds(900).role(Fn.getAtt(role, "Arn")).logGroup(Fn.ref(logs))
-                .zipFile(compact(code()));
+                .zipFile(compact(code("empty_bucket.py")));
         t.add(function).onlyIf(onlyIf);
 
         t.add(new CustomResource(RESOURCE, "EmptyBucketOnDelete", Fn.getAtt(function, "Arn"))
                 .property("BucketName", Fn.ref(cache))).onlyIf(onlyIf);
     }
 
-    static String code() {
-        try (InputStream in = CacheEmptier.class.getResourceAsStream("empty_bucket.py")) {
+    /** The Python source of a custom resource's function, a resource beside this class. */
+    static String code(String file) {
+        try (InputStream in = CacheEmptier.class.getResourceAsStream(file)) {
             if (in == null) {
-                throw new IllegalStateException("missing resource empty_bucket.py");
+                throw new IllegalStateException("missing resource " + file);
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -92,8 +92,6 @@ public final class FleetTemplate {
         Parameter url = c.url();
         Parameter token = c.token();
         Parameter tokenParam = c.tokenParam();
-        Parameter vpc = c.vpc();
-        Parameter subnets = c.subnets();
         Parameter count = t.add(Parameter.number(P_RUNNER_COUNT).group(gCapacity).label("Runner instances")
                 .description("Desired number of runner instances" + (spec.schedule() != null ? " until the first scheduled start or stop" : ""))
                 .defaultValue(spec.capacity().desired()).minValue(0).maxValue(Capacity.LIMIT));
@@ -116,10 +114,11 @@ public final class FleetTemplate {
         S3Bucket cache = shared.cache();
         IamRole role = shared.role();
         InstanceProfile profile = shared.profile();
+        c.defaultNetwork().addLookup(t, logs);
 
         SecurityGroup sg = new SecurityGroup("RunnerSecurityGroup")
                 .groupDescription("vending runners: no inbound, outbound to GitLab, package mirrors and AWS APIs")
-                .vpcId(Fn.ref(vpc))
+                .vpcId(c.vpcId())
                 .egress(new SecurityGroup.Egress("All outbound IPv4", "-1", null, null, "0.0.0.0/0", null))
                 .egress(new SecurityGroup.Egress("All outbound IPv6", "-1", null, null, null, "::/0"));
         fleetTags.forEach(sg::tag);
@@ -149,7 +148,7 @@ public final class FleetTemplate {
                 .minSize(Fn.ref(min))
                 .maxSize(Fn.ref(max))
                 .desiredCapacity(Fn.ref(count))
-                .vpcZoneIdentifier(Fn.ref(subnets))
+                .vpcZoneIdentifier(c.subnetIds())
                 .mixedInstancesPolicy(new MixedInstancesPolicy(Fn.ref(lt), Fn.getAtt(lt, "LatestVersionNumber"),
                         k.instanceTypes(), new InstancesDistribution(k.onDemandBase(), k.onDemandPercentAboveBase(), "prioritized",
                         k.spotStrategy())))
@@ -203,7 +202,17 @@ public final class FleetTemplate {
     }
 
     /** The deploy-time connection parameters every fleet shape has. */
-    record Connection(Parameter url, Parameter token, Parameter tokenParam, Parameter vpc, Parameter subnets) {
+    record Connection(Parameter url, Parameter token, Parameter tokenParam, Parameter vpc, Parameter subnets,
+            DefaultNetwork defaultNetwork) {
+        /** The VPC the stack uses: given, or the default one found. */
+        Object vpcId() {
+            return defaultNetwork.vpcId(vpc);
+        }
+
+        /** The subnets the stack uses, as a list: given, or the default VPC's default subnets. */
+        Object subnetIds() {
+            return defaultNetwork.subnetIds(subnets);
+        }
     }
 
     static Connection connection(Template t, FleetSpec spec) {
@@ -226,12 +235,18 @@ public final class FleetTemplate {
                         + "Used instead of the token above.")
                 .defaultValue("").allowedPattern("^$|^/[A-Za-z0-9_.\\-/]{1,1010}$")
                 .constraintDescription("empty, or an SSM parameter name starting with /"));
-        Parameter vpc = t.add(new Parameter(P_VPC, "AWS::EC2::VPC::Id").group(gNetwork).label("VPC")
-                .description("VPC of the runners (the region's default VPC works)"));
-        Parameter subnets = t.add(new Parameter(P_SUBNETS, "List<AWS::EC2::Subnet::Id>").group(gNetwork).label("Subnets")
-                .description("Subnets of that VPC with a route to the internet (public with auto-assigned IPs, or private behind NAT); "
-                        + "several AZs spread Spot capacity"));
-        return new Connection(url, token, tokenParam, vpc, subnets);
+        // Strings, not AWS::EC2::VPC::Id and List<AWS::EC2::Subnet::Id>: those take no empty value, and
+        // empty means "the region's default VPC and its default subnets" (DefaultNetwork)
+        Parameter vpc = t.add(Parameter.string(P_VPC).group(gNetwork).label("VPC (optional)")
+                .description("VPC of the runners, e.g. vpc-0abc12. Leave empty for the region's default VPC.")
+                .defaultValue("").allowedPattern("^$|^vpc-[0-9a-f]+$")
+                .constraintDescription("empty, or a VPC id such as vpc-0abc12"));
+        Parameter subnets = t.add(Parameter.string(P_SUBNETS).group(gNetwork).label("Subnets (optional)")
+                .description("Subnets of that VPC with a route to the internet (public with auto-assigned IPs, or private behind NAT), "
+                        + "comma-separated; several AZs spread Spot capacity. Leave empty with the VPC for the default VPC's subnets.")
+                .defaultValue("").allowedPattern("^$|^subnet-[0-9a-f]+(,subnet-[0-9a-f]+)*$")
+                .constraintDescription("empty, or subnet ids separated by commas, no spaces: subnet-0abc12,subnet-0def34"));
+        return new Connection(url, token, tokenParam, vpc, subnets, DefaultNetwork.declare(t, vpc, subnets));
     }
 
     static Parameter imageParameter(FleetSpec spec) {

@@ -353,4 +353,28 @@ class DeployMotoTest {
             assertEquals(vpc, stackParameters(cfn, "vending-fromfile").get("VpcId"));
         }
     }
+
+    @Test
+    void withoutVpcDeployPassesTheDefaultVpcAndItsDefaultSubnetsSoTheStackNeedsNoLookup() {
+        ctx.env.put("GITLAB_RUNNER_TOKEN", TOKEN);
+        String vpc;
+        List<String> defaults;
+        try (Ec2Client ec2 = client(Ec2Client.builder())) {
+            vpc = ec2.describeVpcs(b -> b.filters(Filter.builder().name("isDefault").values("true").build())).vpcs().get(0).vpcId();
+            defaults = ec2.describeSubnets(b -> b.filters(Filter.builder().name("vpc-id").values(vpc).build())).subnets().stream()
+                    .sorted(java.util.Comparator.comparing(software.amazon.awssdk.services.ec2.model.Subnet::availabilityZone))
+                    .map(software.amazon.awssdk.services.ec2.model.Subnet::subnetId).toList();
+            // a private subnet added to the default VPC is not a default subnet: the template's lookup skips it too
+            ec2.createSubnet(b -> b.vpcId(vpc).cidrBlock("172.31.200.0/24").availabilityZone(REGION + "a"));
+        }
+        TestContext.Result r = ctx.run(args("deploy", "--yes", "--name", "defaultnet"));
+        assertEquals(0, r.code(), r.all());
+        try (CloudFormationClient cfn = client(CloudFormationClient.builder())) {
+            Map<String, String> p = stackParameters(cfn, "vending-defaultnet");
+            assertEquals(vpc, p.get("VpcId"));
+            assertEquals(String.join(",", defaults), ParameterResolver.plainList(p.get("SubnetIds")));
+            assertTrue(cfn.listStackResources(b -> b.stackName("vending-defaultnet")).stackResourceSummaries().stream()
+                    .noneMatch(x -> x.logicalResourceId().startsWith("DefaultNetwork")), "explicit values: no custom resource");
+        }
+    }
 }

@@ -130,6 +130,7 @@ class CatalogTest {
                 Map.entry("AWS::Logs::LogGroup", "logs:CreateLogGroup"), Map.entry("AWS::S3::Bucket", "s3:CreateBucket"),
                 Map.entry("AWS::S3::BucketPolicy", "s3:PutBucketPolicy"), Map.entry("AWS::SecretsManager::Secret", "secretsmanager:CreateSecret"),
                 Map.entry("AWS::Lambda::Function", "lambda:CreateFunction"), Map.entry("Custom::EmptyBucketOnDelete", "lambda:InvokeFunction"),
+                Map.entry("Custom::DefaultNetwork", "lambda:InvokeFunction"),
                 Map.entry("AWS::EC2::SecurityGroupIngress", "ec2:AuthorizeSecurityGroupIngress"),
                 Map.entry("AWS::SSM::Parameter", "ssm:PutParameter"));
         for (String type : Catalog.fleetResourceTypes()) {
@@ -150,7 +151,7 @@ class CatalogTest {
                 assertEquals(Map.of("StringEquals", Map.of("s3:ExistingObjectTag/servicecatalog:provisioning", "true")), s.get("Condition"));
             }
             if (list(s.get("Action")).contains("iam:PassRole")) {
-                // roles pass only to the instances (EC2) and to the cache emptier (Lambda), one service each
+                // roles pass only to the instances (EC2) and to the two custom resources' functions (Lambda), one service each
                 assertTrue(List.of(Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com")),
                         Map.of("StringEquals", Map.of("iam:PassedToService", "lambda.amazonaws.com"))).contains(s.get("Condition")),
                         String.valueOf(s.get("Condition")));

@@ -1,6 +1,8 @@
 package dev.vending.easybuttons;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -79,7 +81,7 @@ class EasyButtonsTest {
     }
 
     @Test
-    void templatesFitInlineAndAskOnlyForTheNetwork() throws Exception {
+    void templatesFitInlineAndAskOnlyForTheToken() throws Exception {
         Map<String, String> r = EasyButtons.render(EasyButtons.DEFAULT_BASE_URL, REGION, OUT);
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
         int templates = 0;
@@ -97,13 +99,26 @@ class EasyButtonsTest {
                     required.add(p.getKey());
                 }
             });
-            assertEquals(Set.of(FleetTemplate.P_VPC, FleetTemplate.P_SUBNETS), required, f.getKey());
+            // the Quick Create form needs only the token: every parameter has a default (VPC and subnets
+            // empty: the stack finds the default VPC), and the token alone makes a stack CloudFormation accepts
+            assertEquals(Set.of(), required, f.getKey());
+            assertEquals("", t.get("Parameters").get(FleetTemplate.P_VPC).get("Default").asText(), f.getKey());
+            assertEquals("", t.get("Parameters").get(FleetTemplate.P_SUBNETS).get("Default").asText(), f.getKey());
+            dev.vending.testing.CfnEvaluator.Evaluated onlyToken = dev.vending.testing.CfnEvaluator.fromText(f.getValue())
+                    .parameters(Map.of(FleetTemplate.P_RUNNER_TOKEN, "glrt-x")).evaluate();
+            assertTrue(onlyToken.has("DefaultNetwork"), f.getKey());
+            assertThrows(dev.vending.testing.CfnEvaluator.Rejected.class,
+                    () -> dev.vending.testing.CfnEvaluator.fromText(f.getValue()).evaluate(), f.getKey() + ": no token, no stack");
             assertEquals("", t.get("Parameters").get(FleetTemplate.P_RUNNER_TOKEN).get("Default").asText(), f.getKey());
             assertEquals("", t.get("Parameters").get(FleetTemplate.P_TOKEN_PARAMETER).get("Default").asText(), f.getKey());
             assertTrue(t.has("Rules") && t.get("Rules").size() > 0, f.getKey() + " has no Rules demanding a token");
         }
         assertEquals(Scenarios.all().size(), templates);
         assertTrue(templates >= 7);
+        String readme = r.get(EasyButtons.README);
+        assertTrue(readme.contains("fill in only the **Runner token**"), readme);
+        assertTrue(readme.contains("**VPC** and **Subnets** are optional"), readme);
+        assertFalse(readme.contains("VPC** and **Subnets**: "), "no longer asks for the network: " + readme);
     }
 
     @Test

@@ -52,7 +52,9 @@ class IamScopeTest {
             "ssmmessages:OpenDataChannel", "ec2messages:AcknowledgeMessage", "ec2messages:DeleteMessage", "ec2messages:FailMessage",
             "ec2messages:GetEndpoint", "ec2messages:GetMessages", "ec2messages:SendReply",
             // the docker-autoscaler manager's look-ups: List and Read actions with no resource type
-            "autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances", "ec2:DescribeInstances");
+            "autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances", "ec2:DescribeInstances",
+            // the default-network finder's look-ups (VPC and subnets left empty): List actions with no resource type
+            "ec2:DescribeVpcs", "ec2:DescribeSubnets");
 
     @Test
     void shippedTemplates() throws IOException {
@@ -97,8 +99,10 @@ class IamScopeTest {
         for (boolean ssm : List.of(false, true)) {
             for (boolean cache : caches) {
                 Map<String, Object> given = new LinkedHashMap<>();
-                given.put("VpcId", "vpc-0123456789abcdef0");
-                given.put("SubnetIds", "subnet-0123456789abcdef0,subnet-0123456789abcdef1");
+                // the network given, or (every other shape) left empty: the default-network finder's role then exists
+                boolean findNetwork = ssm == cache;
+                given.put("VpcId", findNetwork ? "" : "vpc-0123456789abcdef0");
+                given.put("SubnetIds", findNetwork ? "" : "subnet-0123456789abcdef0,subnet-0123456789abcdef1");
                 given.put("RunnerToken", ssm ? "" : "glrt-secret-value-0123456789");
                 given.put("RunnerTokenParameterName", ssm ? TOKEN_PARAMETER : "");
                 if (params.containsKey("CacheEnabled")) {

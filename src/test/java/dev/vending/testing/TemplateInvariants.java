@@ -74,13 +74,14 @@ public final class TemplateInvariants {
     /**
      * Actions the Service Authorization Reference lists with no resource type, so "*" is their only
      * Resource: Session Manager's (ssm:UpdateInstanceInformation, ssmmessages, ec2messages) and the
-     * Describe calls the docker-autoscaler manager makes.
+     * Describe calls the docker-autoscaler manager and the default-network finder make.
      */
     public static final java.util.Set<String> UNSCOPED_ACTIONS = java.util.Set.of("ssm:UpdateInstanceInformation",
             "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel",
             "ssmmessages:OpenDataChannel", "ec2messages:AcknowledgeMessage", "ec2messages:DeleteMessage", "ec2messages:FailMessage",
             "ec2messages:GetEndpoint", "ec2messages:GetMessages", "ec2messages:SendReply",
-            "autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances", "ec2:DescribeInstances");
+            "autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances", "ec2:DescribeInstances",
+            "ec2:DescribeVpcs", "ec2:DescribeSubnets");
 
     /** No "*" or "service:*" in any Allow statement (a Deny of s3:* for insecure transport is fine). */
     private static void checkActions(String id, Object node, boolean denyAllowed) {

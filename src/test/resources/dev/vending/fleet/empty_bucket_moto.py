@@ -1,37 +1,16 @@
 # Runs the cache emptier's inline code (index.py next to this file, taken from a generated template)
 # against moto's in-process S3, with a loopback HTTP server standing in for CloudFormation's
 # pre-signed response URL. Prints one JSON object with what happened, for CacheEmptierTest.
-import http.server
 import json
-import os
-import sys
-import threading
 
-os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="eu-central-1")
-sys.path.insert(0, sys.argv[1])
+from response_url import URL, responses  # beside this driver: it sets up the credentials and the code's path first
 
 import boto3  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
-responses = []
-
-
-class Answer(http.server.BaseHTTPRequestHandler):
-    def do_PUT(self):
-        responses.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-server = http.server.HTTPServer(("127.0.0.1", 0), Answer)
-threading.Thread(target=server.serve_forever, daemon=True).start()
-
 
 def event(kind, bucket):
-    return {"RequestType": kind, "ResponseURL": f"http://127.0.0.1:{server.server_port}/response",
+    return {"RequestType": kind, "ResponseURL": URL,
             "StackId": "arn:aws:cloudformation:eu-central-1:123456789012:stack/s/1", "RequestId": "r-" + kind,
             "LogicalResourceId": "CacheBucketEmptier", "ResourceType": "Custom::EmptyBucketOnDelete",
             "ResourceProperties": {"ServiceToken": "arn:x", "BucketName": bucket}}
