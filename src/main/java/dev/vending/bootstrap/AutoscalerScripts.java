@@ -27,15 +27,20 @@ public final class AutoscalerScripts {
 
     /**
      * The workers' user data (plain text, not Sub): Docker with the IMDS firewall, its disk set up as on docker
-     * runners, the SSH user in the docker group, then the ready marker.
+     * runners, the SSH user in the docker group, then the ready marker. Packed as the runners' body is
+     * (about a third of its size), since the easy buttons must fit CloudFormation's inline limit.
      */
     public static String worker(String sshUser, String readyMarker) {
         String script = Bootstrap.compact(Bootstrap.include(Bootstrap.resource("linux-autoscaler-worker.sh")));
-        return Bootstrap.markers(script, token -> switch (token) {
+        String body = Bootstrap.markers(script, token -> switch (token) {
             case "READY_MARKER" -> sh(readyMarker);
             case "WORKER_USER" -> sh(sshUser);
             default -> null;
         });
+        if (!body.startsWith("#!/bin/bash\n")) {
+            throw new IllegalStateException("the worker script must start with #!/bin/bash");
+        }
+        return "#!/bin/bash\n" + Bootstrap.packLinuxBody(body.substring("#!/bin/bash\n".length()));
     }
 
     /** Single-quotes for bash (this package does not depend on the fleet model). */

@@ -79,7 +79,9 @@ class DockerHostTest {
     @Test
     void theRunnerAndTheWorkerWriteTheSameScriptsAndUnits() {
         String runner = runnerUserData();
-        String worker = AutoscalerScripts.worker("ec2-user", "/run/vending-worker-ready");
+        // the worker's user data as the instance unpacks it
+        String worker = dev.vending.testing.CfnEvaluator.userDataScript(java.util.Base64.getEncoder().encodeToString(
+                AutoscalerScripts.worker("ec2-user", "/run/vending-worker-ready").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         for (String path : List.of(STORAGE_PATH, PRUNE_PATH, "/usr/local/sbin/vending-imds-firewall")) {
             assertEquals(heredoc(runner, path), heredoc(worker, path), path);
         }

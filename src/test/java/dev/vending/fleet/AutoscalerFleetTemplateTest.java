@@ -96,7 +96,7 @@ class AutoscalerFleetTemplateTest {
         }
         assertFalse(workerLt.containsKey("IamInstanceProfile"), "workers get no AWS credentials at all");
         assertEquals(Map.of("Arn", "{GetAtt:RunnerInstanceProfile.Arn}"), managerLt.get("IamInstanceProfile"));
-        String worker = CfnEvaluator.decodeBase64(workerLt.get("UserData"));
+        String worker = CfnEvaluator.userDataScript(workerLt.get("UserData"));
         for (String absent : List.of("secretsmanager", "get-parameter", "register", "glrt-", "RunnerToken")) {
             assertFalse(worker.contains(absent), "worker user data mentions " + absent);
         }
