@@ -80,7 +80,12 @@ class StackSetMotoTest {
 
     /** What AWS's StackSets prerequisites ask for in the administrator account (self-managed permissions). */
     void createStackSetRoles() {
-        try (IamClient iam = client(IamClient.builder(), ADMIN_REGION)) {
+        createStackSetRoles(moto.endpoint());
+    }
+
+    static void createStackSetRoles(String endpoint) {
+        try (IamClient iam = IamClient.builder().region(Region.of(ADMIN_REGION)).endpointOverride(URI.create(endpoint))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"))).build()) {
             iam.createRole(b -> b.roleName("AWSCloudFormationStackSetAdministrationRole").assumeRolePolicyDocument(
                     "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"cloudformation.amazonaws.com\"},"
                             + "\"Action\":\"sts:AssumeRole\"}]}"));
