@@ -1,6 +1,8 @@
 package dev.vending.deploy;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
@@ -14,6 +16,7 @@ import software.amazon.awssdk.services.cloudformation.model.StackSetOperation;
 import software.amazon.awssdk.services.cloudformation.model.StackSetOperationPreferences;
 import software.amazon.awssdk.services.cloudformation.model.StackSetOperationResultSummary;
 import software.amazon.awssdk.services.cloudformation.model.StackSetOperationStatus;
+import software.amazon.awssdk.services.cloudformation.model.UpdateStackInstancesRequest;
 import software.amazon.awssdk.services.cloudformation.model.UpdateStackSetRequest;
 
 /** CloudFormation's stack set calls, one method each, pagination inside; stateless like {@link CloudFormationApi}. */
@@ -45,6 +48,19 @@ final class StackSetApi {
 
     String createInstances(CreateStackInstancesRequest request) {
         return cfn.createStackInstances(request).operationId();
+    }
+
+    /** UpdateStackInstances: new parameter overrides for existing instances; returns the operation id. */
+    String updateInstances(UpdateStackInstancesRequest request) {
+        return cfn.updateStackInstances(request).operationId();
+    }
+
+    /** The parameter values one instance overrides. */
+    Map<String, String> overrides(String name, String account, String region) {
+        Map<String, String> out = new LinkedHashMap<>();
+        cfn.describeStackInstance(b -> b.stackSetName(name).stackInstanceAccount(account).stackInstanceRegion(region)).stackInstance()
+                .parameterOverrides().forEach(p -> out.put(p.parameterKey(), p.parameterValue()));
+        return out;
     }
 
     String deleteInstances(DeleteStackInstancesRequest request) {

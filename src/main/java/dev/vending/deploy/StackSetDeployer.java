@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.cloudformation.model.PermissionModels;
 import software.amazon.awssdk.services.cloudformation.model.StackInstanceSummary;
 import software.amazon.awssdk.services.cloudformation.model.StackSet;
 import software.amazon.awssdk.services.cloudformation.model.Tag;
+import software.amazon.awssdk.services.cloudformation.model.UpdateStackInstancesRequest;
 import software.amazon.awssdk.services.cloudformation.model.UpdateStackSetRequest;
 
 /**
@@ -163,6 +164,15 @@ public record StackSetDeployer(AwsSettings settings, DeployContext context, Depl
                 }
                 List<StackSetTargets.Target> fresh = targets.stream()
                         .filter(x -> !have.contains(req.serviceManaged() ? x.region() : x.toString())).toList();
+                // existing instances whose overrides no longer match (self-managed: one instance per account and region)
+                List<StackSetTargets.Target> changed = new ArrayList<>();
+                if (!req.serviceManaged()) {
+                    for (StackSetTargets.Target target : targets) {
+                        if (!fresh.contains(target) && !overrides.get(target).equals(api.overrides(name, target.account(), target.region()))) {
+                            changed.add(target);
+                        }
+                    }
+                }
                 view.progress((existing.isPresent() ? "Update" : "Create") + " stack set " + name + " in " + admin.region + " ("
                         + model + (req.serviceManaged() ? ", auto-deployment to accounts added to " + String.join(", ", req.orgUnits()) : "")
                         + "): " + (existing.isPresent() ? current.size() + " instance(s) updated, " : "") + fresh.size() + " new");
@@ -170,7 +180,7 @@ public record StackSetDeployer(AwsSettings settings, DeployContext context, Depl
                     String where = target.account() == null ? target.region() + " (every account of " + String.join(", ", req.orgUnits()) + ")"
                             : target.toString();
                     Map<String, String> o = overrides.get(target);
-                    view.progress("  " + (fresh.contains(target) ? "+ " : "~ ") + where
+                    view.progress("  " + (fresh.contains(target) ? "+ " : "~ ") + where + (changed.contains(target) ? " (overrides change)" : "")
                             + (o.isEmpty() ? "" : "  " + String.join(" ", o.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())));
                 }
                 if (!settings.yes() && !view.confirm((existing.isPresent() ? "Update" : "Create") + " stack set " + name + "?")) {
@@ -196,8 +206,7 @@ public record StackSetDeployer(AwsSettings settings, DeployContext context, Depl
 
                 // 6. The stack set, then the instances: CloudFormation's engine does the stacks.
                 List<String> operations = new ArrayList<>();
-                List<Parameter> params = base.entrySet().stream()
-                        .map(e -> Parameter.builder().parameterKey(e.getKey()).parameterValue(e.getValue()).build()).toList();
+                List<Parameter> params = sdk(base);
                 List<Tag> tags = req.tags().entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
                 String templateUrl = templateUrl();
                 if (existing.isEmpty()) {
@@ -218,11 +227,18 @@ public record StackSetDeployer(AwsSettings settings, DeployContext context, Depl
                     operations.add(api.update(templateUrl != null ? update.templateURL(templateUrl).build() : update.templateBody(t.body).build()));
                     view.progress("updating the " + current.size() + " existing instance(s) (operation " + operations.get(0) + ")");
                 }
+                for (Group g : groups(changed, overrides)) {
+                    // the full list: a parameter left out goes back to the stack set's value
+                    String op = api.updateInstances(UpdateStackInstancesRequest.builder().stackSetName(name).accounts(g.accounts())
+                            .regions(g.regions()).operationPreferences(StackSetApi.preferences()).parameterOverrides(sdk(g.overrides())).build());
+                    operations.add(op);
+                    view.progress("new overrides for " + String.join(", ", g.regions()) + " of " + String.join(", ", g.accounts())
+                            + " (operation " + op + ")");
+                }
                 for (Group g : groups(fresh, overrides)) {
                     CreateStackInstancesRequest.Builder b = CreateStackInstancesRequest.builder().stackSetName(name).regions(g.regions())
                             .operationPreferences(StackSetApi.preferences())
-                            .parameterOverrides(g.overrides().entrySet().stream()
-                                    .map(e -> Parameter.builder().parameterKey(e.getKey()).parameterValue(e.getValue()).build()).toList());
+                            .parameterOverrides(sdk(g.overrides()));
                     if (req.serviceManaged()) {
                         b.deploymentTargets(DeploymentTargets.builder().organizationalUnitIds(req.orgUnits()).build());
                     } else {
@@ -314,6 +330,10 @@ public record StackSetDeployer(AwsSettings settings, DeployContext context, Depl
             view.progress("template (" + t.sizeBytes() + " bytes) uploaded to s3://" + req.s3Bucket() + "/" + key);
             return "https://" + req.s3Bucket() + ".s3." + admin.region + ".amazonaws.com/" + key;
         }
+    }
+
+    static List<Parameter> sdk(Map<String, String> values) {
+        return values.entrySet().stream().map(e -> Parameter.builder().parameterKey(e.getKey()).parameterValue(e.getValue()).build()).toList();
     }
 
     /** The values of {@code v} that differ from the stack set's own. */

@@ -177,6 +177,20 @@ class StackSetMotoTest {
         assertEquals(0, again.code(), again.all());
         assertTrue(again.out().contains("runner token: reusing SSM SecureString " + TOKEN_PARAM), again.out());
         assertTrue(again.out().contains("updating the 2 existing instance(s)"), again.out());
+        assertFalse(again.out().contains("new overrides"), "unchanged overrides are left alone: " + again.out());
+
+        // A region's parameter changes: that instance's overrides are updated, the other's are not.
+        TestContext.Result changed = ctx.run(args("deploy", "--regions", String.join(",", REGIONS), "--cache", "none", "--runners", "2", "--yes",
+                "-q", "--region-parameter", "eu-west-1:MaxRunners=5"));
+        assertEquals(0, changed.code(), changed.all());
+        assertTrue(changed.out().contains("new overrides for eu-west-1 of " + OWN), changed.out());
+        try (CloudFormationClient admin = client(CloudFormationClient.builder(), ADMIN_REGION)) {
+            Map<String, String> euOverrides = admin.describeStackInstance(b -> b.stackSetName(NAME).stackInstanceAccount(OWN)
+                    .stackInstanceRegion("eu-west-1")).stackInstance().parameterOverrides().stream()
+                    .collect(Collectors.toMap(Parameter::parameterKey, p -> String.valueOf(p.parameterValue())));
+            assertEquals("5", euOverrides.get("MaxRunners"));
+            assertEquals(defaultVpc("eu-west-1"), euOverrides.get("VpcId"), "the full list of overrides, not only the new one");
+        }
 
         TestContext.Result destroyed = ctx.run(args("destroy", "--stack-set", "--stack-name", NAME, "--yes"));
         assertEquals(0, destroyed.code(), destroyed.all());
@@ -218,6 +232,10 @@ class StackSetMotoTest {
                     AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken())))) {
                 assertEquals(TOKEN, ssm.getParameter(b -> b.name("/vending/vending-two/runner-token").withDecryption(true)).parameter().value(),
                         "stored in the other account");
+                TestContext.Result destroyed = ctx.run(args("destroy", "--stack-set", "--name", "two", "--yes"));
+                assertEquals(0, destroyed.code(), destroyed.all());
+                assertTrue(destroyed.out().contains("in 2 account/region(s)"), destroyed.out());
+                DeployMotoTest.assertThrowsNotFound(ssm, "/vending/vending-two/runner-token");
             }
         }
     }
