@@ -6,11 +6,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import dev.vending.deploy.AwsSettings;
 import dev.vending.deploy.DeployContext;
 import dev.vending.deploy.DeployRequest;
 import dev.vending.deploy.DeployResult;
 import dev.vending.deploy.Deployer;
 import dev.vending.deploy.Outcome;
+import dev.vending.deploy.StackSetDeployer;
+import dev.vending.deploy.StackSetReport;
+import dev.vending.deploy.StackSetRequest;
 import dev.vending.deploy.TemplateSource;
 import dev.vending.failure.BadInput;
 import dev.vending.failure.Failure;
@@ -78,6 +82,20 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No advice or cost estimate lines (the preview, events and result stay).")
     boolean quiet;
 
+    @Option(names = "--regions", paramLabel = "REGION", split = ",", description = {
+            "Deploy the fleet to these regions through one CloudFormation stack set (created in --region), one stack instance per region and account.",
+            "The runner token is stored in each target's SSM first; see docs/deploy.md."})
+    List<String> regions;
+
+    @Option(names = "--accounts", paramLabel = "ACCOUNT_ID", split = ",", description = "With --regions: these accounts too (self-managed permissions: the stack set roles must exist; default: this account).")
+    List<String> accounts;
+
+    @Option(names = "--org-units", paramLabel = "OU_ID", split = ",", description = "With --regions: every account of these organizational units, and accounts added later (service-managed permissions, auto-deployment).")
+    List<String> orgUnits;
+
+    @Option(names = "--region-parameter", paramLabel = "REGION:KEY=VALUE", description = "With --regions: a template parameter value for one region's instances (repeatable), e.g. eu-west-1:VpcId=vpc-0abc.")
+    List<String> regionParameters;
+
     @Spec
     CommandSpec spec;
 
@@ -108,9 +126,16 @@ public final class DeployCommand implements Callable<Integer> {
                         spec.commandLine().getErr());
             }
         }
+        DeployContext context = DeployContext.current();
+        if (regions != null) {
+            return stackSet(settings, name, template, context);
+        }
+        if (accounts != null || orgUnits != null || regionParameters != null) {
+            throw new BadInput(accounts != null ? "--accounts" : orgUnits != null ? "--org-units" : "--region-parameter",
+                    "only with --regions (a stack set); a single stack deploys to --region in this account");
+        }
         DeployRequest request = new DeployRequest(name, template, AwsOptions.blankToNull(vpc), subnets, tokenFile,
                 parameters, tags, AwsOptions.blankToNull(s3Bucket), noExecute, replaceFailed);
-        DeployContext context = DeployContext.current();
         DeployConsole console = new DeployConsole(spec.commandLine().getOut(), spec.commandLine().getErr(), settings.json(), context);
         DeployResult result = new Deployer(settings, context, console).deploy(request);
         console.deployed(result);
@@ -118,5 +143,43 @@ public final class DeployCommand implements Callable<Integer> {
             throw new Failure(Failure.Kind.AWS, result.message());
         }
         return ExitCodes.OK;
+    }
+
+    /** --regions: the same template through a stack set; options that name one region's things cannot apply to all of them. */
+    private Integer stackSet(AwsSettings settings, String name, TemplateSource template, DeployContext context) {
+        if (vpc != null || subnets != null) {
+            throw new BadInput(vpc != null ? "--vpc" : "--subnets", "names one region's network and cannot work across --regions; "
+                    + "use --region-parameter REGION:VpcId=... and REGION:SubnetIds=... (default: each target's default VPC)");
+        }
+        if (noExecute) {
+            throw new BadInput("--no-execute", "a stack set has no change set to preview; without --yes deploy shows the instances and asks");
+        }
+        if (replaceFailed) {
+            throw new BadInput("--replace-failed", "applies to a single stack; a stack set retries failed instances when deploy runs again");
+        }
+        StackSetRequest request = new StackSetRequest(name, template, regions, accounts == null ? List.of() : accounts,
+                orgUnits == null ? List.of() : orgUnits, regionParameters(), tokenFile, parameters, tags, AwsOptions.blankToNull(s3Bucket));
+        DeployConsole console = new DeployConsole(spec.commandLine().getOut(), spec.commandLine().getErr(), settings.json(), context);
+        StackSetReport report = new StackSetDeployer(settings, context, console).deploy(request);
+        console.stackSet("deploy", report);
+        if (report.result() == Outcome.FAILED) {
+            throw new Failure(Failure.Kind.AWS, report.message());
+        }
+        return ExitCodes.OK;
+    }
+
+    /** --region-parameter REGION:KEY=VALUE, by region. */
+    private Map<String, Map<String, String>> regionParameters() {
+        Map<String, Map<String, String>> out = new LinkedHashMap<>();
+        for (String entry : regionParameters == null ? List.<String>of() : regionParameters) {
+            int colon = entry.indexOf(':');
+            int eq = entry.indexOf('=');
+            if (colon <= 0 || eq < colon + 2) {
+                throw new BadInput("--region-parameter", "expected REGION:KEY=VALUE, e.g. eu-west-1:VpcId=vpc-0abc, got '" + entry + "'");
+            }
+            out.computeIfAbsent(entry.substring(0, colon).trim(), r -> new LinkedHashMap<>())
+                    .put(entry.substring(colon + 1, eq).trim(), entry.substring(eq + 1).trim());
+        }
+        return out;
     }
 }

@@ -19,6 +19,7 @@ import dev.vending.deploy.Outcome;
 import dev.vending.deploy.Plan;
 import dev.vending.deploy.PublishResult;
 import dev.vending.deploy.StackEventLine;
+import dev.vending.deploy.StackSetReport;
 import dev.vending.deploy.StatusReport;
 
 /**
@@ -128,6 +129,22 @@ final class DeployConsole implements DeployView {
             r.failures().forEach(l -> warn("  failed: " + l));
         }
         document("destroy", r, r.result());
+    }
+
+    /** A stack set after deploy, status or destroy: each instance, what failed, and the JSON document. */
+    void stackSet(String command, StackSetReport r) {
+        if (!json && r.result() != Outcome.CANCELLED && r.result() != Outcome.NOT_FOUND) {
+            if (r.status() != null) {
+                out.println("stack set " + r.stackSetName() + " (" + r.permissionModel() + ", " + r.region() + "): " + r.status());
+            }
+            for (StackSetReport.Instance i : r.instances()) {
+                out.println(String.format("  %-16s %-12s %s", i.region(), i.account(), paint(i.status(), i.status()
+                        + (i.detailedStatus() != null ? " (" + i.detailedStatus() + ")" : "")
+                        + (i.reason() != null && !i.reason().isBlank() ? ": " + i.reason() : ""))));
+            }
+            out.flush();
+        }
+        document(command, r, r.result());
     }
 
     void published(PublishResult r) {

@@ -6,6 +6,8 @@ import dev.vending.deploy.DeployContext;
 import dev.vending.deploy.DestroyResult;
 import dev.vending.deploy.Destroyer;
 import dev.vending.deploy.Outcome;
+import dev.vending.deploy.StackSetDestroyer;
+import dev.vending.deploy.StackSetReport;
 import dev.vending.failure.Failure;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,6 +38,9 @@ public final class DestroyCommand implements Callable<Integer> {
             defaultValue = "60m")
     String timeout;
 
+    @Option(names = "--stack-set", description = "The name is a stack set made by deploy --regions (look for it in the --region deploy ran in).")
+    boolean stackSet;
+
     @Spec
     CommandSpec spec;
 
@@ -45,6 +50,14 @@ public final class DestroyCommand implements Callable<Integer> {
         String stack = AwsOptions.stackName(AwsOptions.blankToNull(stackName), AwsOptions.blankToNull(name));
         DeployContext context = DeployContext.current();
         DeployConsole console = new DeployConsole(spec.commandLine().getOut(), spec.commandLine().getErr(), settings.json(), context);
+        if (stackSet) {
+            StackSetReport report = new StackSetDestroyer(settings, context, console).destroy(stack);
+            console.stackSet("destroy", report);
+            if (report.result() == Outcome.FAILED) {
+                throw new Failure(Failure.Kind.AWS, report.message());
+            }
+            return ExitCodes.OK;
+        }
         DestroyResult result = new Destroyer(settings, context, console).destroy(stack);
         console.destroyed(result);
         if (result.result() == Outcome.FAILED) {

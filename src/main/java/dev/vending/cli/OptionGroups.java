@@ -28,6 +28,7 @@ final class OptionGroups {
         group("Prices", "--hours-per-week", "--busy-hours-per-week", "--price", "--spot-price", "--arm-factor", "--baseline-type", "--live-prices");
         group("Stack", "--stack-name", "--template-file", "--vpc", "--subnets", "--token-file", "--parameter", "--tags",
                 "--s3-bucket", "--yes", "--no-execute", "--replace-failed", "--timeout");
+        group("Stack set", "--regions", "--accounts", "--org-units", "--region-parameter", "--stack-set");
         group("Security", "--jobs-use-instance-role", "--jobs-may-read-runner-token", "--kms-key-arn", "--permissions-boundary",
                 "--job-role", "--job-role-subject", "--job-policy-arn", "--oidc-provider-arn");
         group("AWS", "--region", "--profile", "--endpoint-url");

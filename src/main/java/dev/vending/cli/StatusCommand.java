@@ -3,6 +3,7 @@ package dev.vending.cli;
 import java.util.concurrent.Callable;
 
 import dev.vending.deploy.DeployContext;
+import dev.vending.deploy.StackSetStatus;
 import dev.vending.deploy.StatusReporter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,6 +26,9 @@ public final class StatusCommand implements Callable<Integer> {
     @Option(names = "--stack-name", paramLabel = "NAME", description = "Stack to show (instead of --name).")
     String stackName;
 
+    @Option(names = "--stack-set", description = "The name is a stack set made by deploy --regions (look for it in the --region deploy ran in).")
+    boolean stackSet;
+
     @Spec
     CommandSpec spec;
 
@@ -34,6 +38,10 @@ public final class StatusCommand implements Callable<Integer> {
         String stack = AwsOptions.stackName(AwsOptions.blankToNull(stackName), AwsOptions.blankToNull(name));
         DeployContext context = DeployContext.current();
         DeployConsole console = new DeployConsole(spec.commandLine().getOut(), spec.commandLine().getErr(), settings.json(), context);
+        if (stackSet) {
+            console.stackSet("status", new StackSetStatus(settings, context).status(stack));
+            return ExitCodes.OK;
+        }
         console.status(new StatusReporter(settings, context).status(stack));
         return ExitCodes.OK;
     }

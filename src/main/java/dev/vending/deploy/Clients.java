@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3control.S3ControlClient;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
@@ -49,12 +50,17 @@ final class Clients implements AutoCloseable {
     private final Map<Service, FutureTask<AutoCloseable>> clients = new EnumMap<>(Service.class);
 
     /** The services a run may call. */
-    enum Service { CLOUDFORMATION, EC2, SSM, S3, AUTOSCALING, S3CONTROL, STS, CLOUDWATCH }
+    enum Service { CLOUDFORMATION, EC2, SSM, S3, AUTOSCALING, S3CONTROL, STS, CLOUDWATCH, IAM }
 
     Clients(AwsSettings settings, DeployContext context) {
-        this.region = resolveRegion(settings, context);
+        this(settings, resolveRegion(settings, context), credentials(settings, context));
+    }
+
+    /** Clients of another region, or of another account through credentials assumed there (stack set targets). */
+    Clients(AwsSettings settings, String region, AwsCredentialsProvider credentials) {
+        this.region = region;
         this.endpointUrl = settings.endpointUrl();
-        this.credentials = credentials(settings, context);
+        this.credentials = credentials;
         this.http = UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(10))
                 .socketTimeout(Duration.ofSeconds(60))
@@ -165,6 +171,8 @@ final class Clients implements AutoCloseable {
             case S3CONTROL -> buildS3Control();
             case STS -> build(StsClient.builder().httpClient(http));
             case CLOUDWATCH -> build(CloudWatchClient.builder().httpClient(http));
+            // IAM is global: the SDK sends it to the partition's global endpoint whatever the region
+            case IAM -> build(IamClient.builder().httpClient(http));
         };
     }
 
@@ -199,6 +207,15 @@ final class Clients implements AutoCloseable {
 
     StsClient sts() {
         return client(Service.STS);
+    }
+
+    IamClient iam() {
+        return client(Service.IAM);
+    }
+
+    /** The credentials these clients sign with (stack set targets assume roles with them). */
+    AwsCredentialsProvider credentials() {
+        return credentials;
     }
 
     CloudFormationClient cfn() {

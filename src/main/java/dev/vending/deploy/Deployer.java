@@ -38,28 +38,37 @@ public record Deployer(AwsSettings settings, DeployContext context, DeployView v
     static final Duration CHANGE_SET_LIMIT = Duration.ofMinutes(10);
 
     public DeployResult deploy(DeployRequest req) {
-        if (settings.json() && !settings.yes() && !req.noExecute()) {
-            throw new BadInput("--output", "json never prompts; add --yes (or --no-execute for a preview)");
-        }
-        if (!settings.yes() && !req.noExecute() && !context.interactive()) {
-            throw new BadInput("--yes", "no terminal to confirm on; pass --yes to go ahead without asking (or --no-execute for a preview)");
-        }
-        String token = RunnerToken.given(req.tokenFile(), context);
-        if (!req.template().inline() && req.s3Bucket() == null) {
-            throw new BadInput("--s3-bucket", "the template is " + req.template().sizeBytes() + " bytes, over CloudFormation's "
-                    + Template.INLINE_BODY_LIMIT_BYTES + "-byte inline limit; give a bucket to upload it to with --s3-bucket BUCKET");
-        }
-        String tokenValue = req.parameters().get(FleetTemplate.P_RUNNER_TOKEN);
-        if (tokenValue != null && !tokenValue.isEmpty()) {
-            throw new BadInput("--parameter", FleetTemplate.P_RUNNER_TOKEN + " would keep the token in the stack's parameters; "
-                    + "give it with --token-file or " + RunnerToken.ENV + " (vending stores it as an SSM SecureString)");
-        }
+        String token = refuseEarly(settings, context, req.noExecute(), req.tokenFile(), req.template(), req.s3Bucket(), req.parameters());
         try (Clients clients = new Clients(settings, context)) {
             Run run = new Run(req, token, clients);
             return run.deploy();
         } catch (SdkException e) {
             throw AwsFailures.of("deploy " + req.stackName(), e);
         }
+    }
+
+    /**
+     * What deploy (a stack or a stack set) refuses before its first AWS call, so exit 2 means nothing
+     * was created; returns the token given on this run, or null.
+     */
+    static String refuseEarly(AwsSettings settings, DeployContext context, boolean noExecute, java.nio.file.Path tokenFile,
+            TemplateSource template, String s3Bucket, Map<String, String> parameters) {
+        if (settings.json() && !settings.yes() && !noExecute) {
+            throw new BadInput("--output", "json never prompts; add --yes (or --no-execute for a preview)");
+        }
+        if (!settings.yes() && !noExecute && !context.interactive()) {
+            throw new BadInput("--yes", "no terminal to confirm on; pass --yes to go ahead without asking (or --no-execute for a preview)");
+        }
+        if (!template.inline() && s3Bucket == null) {
+            throw new BadInput("--s3-bucket", "the template is " + template.sizeBytes() + " bytes, over CloudFormation's "
+                    + Template.INLINE_BODY_LIMIT_BYTES + "-byte inline limit; give a bucket to upload it to with --s3-bucket BUCKET");
+        }
+        String tokenValue = parameters.get(FleetTemplate.P_RUNNER_TOKEN);
+        if (tokenValue != null && !tokenValue.isEmpty()) {
+            throw new BadInput("--parameter", FleetTemplate.P_RUNNER_TOKEN + " would keep the token in the stack's parameters; "
+                    + "give it with --token-file or " + RunnerToken.ENV + " (vending stores it as an SSM SecureString)");
+        }
+        return RunnerToken.given(tokenFile, context);
     }
 
     /** One deploy's state, so the steps below read top to bottom. */

@@ -15,17 +15,22 @@ import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 /** `vending destroy`: empty the cache bucket, delete the stack, wait until it is gone, delete the stored token. */
 public record Destroyer(AwsSettings settings, DeployContext context, DeployView view) {
     public DestroyResult destroy(String name) {
-        if (settings.json() && !settings.yes()) {
-            throw new BadInput("--output", "json never prompts; add --yes");
-        }
-        if (!settings.yes() && !context.interactive()) {
-            throw new BadInput("--yes", "no terminal to confirm on; pass --yes to delete without asking");
-        }
+        refuseEarly(settings, context);
         try (Clients clients = new Clients(settings, context)) {
             clients.prepare(Clients.Service.SSM, Clients.Service.S3);
             return run(name, clients);
         } catch (SdkException e) {
             throw AwsFailures.of("destroy " + name, e);
+        }
+    }
+
+    /** What destroy (a stack or a stack set) refuses before its first AWS call. */
+    static void refuseEarly(AwsSettings settings, DeployContext context) {
+        if (settings.json() && !settings.yes()) {
+            throw new BadInput("--output", "json never prompts; add --yes");
+        }
+        if (!settings.yes() && !context.interactive()) {
+            throw new BadInput("--yes", "no terminal to confirm on; pass --yes to delete without asking");
         }
     }
 

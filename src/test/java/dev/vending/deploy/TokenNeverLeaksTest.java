@@ -33,10 +33,8 @@ class TokenNeverLeaksTest {
     @Test
     void tokenOnlyInThePutParameterRequest() throws Exception {
         moto.reset();
-        WireMockServer proxy = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
-        proxy.start();
+        WireMockServer proxy = recordingProxy();
         try {
-            proxy.stubFor(any(anyUrl()).willReturn(aResponse().proxiedFrom(moto.endpoint())));
             TestContext ctx = new TestContext();
             ctx.env.put("GITLAB_RUNNER_TOKEN", TOKEN);
             String[] common = {"--region", "us-west-2", "--endpoint-url", proxy.baseUrl()};
@@ -58,11 +56,7 @@ class TokenNeverLeaksTest {
             assertFalse(output.toString().contains(TOKEN), "token in command output");
             List<LoggedRequest> all = proxy.findAll(com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(anyUrl()));
             assertTrue(all.size() > before.size() && all.size() > 10, "requests recorded: " + all.size());
-            List<LoggedRequest> carrying = all.stream()
-                    .filter(r -> r.getBodyAsString().contains(TOKEN) || r.getAllHeaderKeys().stream()
-                            .anyMatch(h -> String.valueOf(r.getHeaders().getHeader(h).values()).contains(TOKEN))
-                            || r.getUrl().contains(TOKEN))
-                    .toList();
+            List<LoggedRequest> carrying = carryingToken(all);
             // both deploys were given the token, so both store it (Overwrite); nothing else carries it
             assertEquals(List.of("AmazonSSM.PutParameter", "AmazonSSM.PutParameter"),
                     carrying.stream().map(r -> r.getHeader("X-Amz-Target")).toList());
@@ -73,6 +67,51 @@ class TokenNeverLeaksTest {
         } finally {
             proxy.stop();
         }
+    }
+
+    /** A stack set in two regions: one PutParameter per region carries the token, nothing else (requests or responses). */
+    @Test
+    void stackSetTokenOnlyInOnePutParameterPerRegion() throws Exception {
+        moto.reset();
+        StackSetMotoTest.createStackSetRoles(moto.endpoint());
+        WireMockServer proxy = recordingProxy();
+        try {
+            TestContext ctx = new TestContext();
+            ctx.env.put("GITLAB_RUNNER_TOKEN", TOKEN);
+            String[] common = {"--region", "eu-west-1", "--endpoint-url", proxy.baseUrl()};
+            StringBuilder output = new StringBuilder();
+            for (String[] command : new String[][] {
+                    {"deploy", "--yes", "--name", "leakset", "--regions", "us-east-1,eu-west-1", "--cache", "none", "--verbose"},
+                    {"status", "--stack-set", "--stack-name", "vending-leakset", "--output", "json"},
+                    {"destroy", "--stack-set", "--stack-name", "vending-leakset", "--yes"}}) {
+                TestContext.Result r = ctx.run(concat(command, common));
+                assertEquals(0, r.code(), r.all());
+                output.append(r.all());
+            }
+            assertFalse(output.toString().contains(TOKEN), "token in command output");
+            List<LoggedRequest> all = proxy.findAll(com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(anyUrl()));
+            List<LoggedRequest> carrying = carryingToken(all);
+            assertEquals(List.of("AmazonSSM.PutParameter", "AmazonSSM.PutParameter"),
+                    carrying.stream().map(r -> r.getHeader("X-Amz-Target")).toList());
+            assertTrue(proxy.getAllServeEvents().stream().noneMatch(e -> e.getResponse().getBodyAsString().contains(TOKEN)),
+                    "a response carried the token");
+        } finally {
+            proxy.stop();
+        }
+    }
+
+    /** A WireMock proxy in front of moto that records every request. */
+    static WireMockServer recordingProxy() {
+        WireMockServer proxy = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+        proxy.start();
+        proxy.stubFor(any(anyUrl()).willReturn(aResponse().proxiedFrom(moto.endpoint())));
+        return proxy;
+    }
+
+    /** The requests with the token in their body, URL or a header. */
+    static List<LoggedRequest> carryingToken(List<LoggedRequest> all) {
+        return all.stream().filter(r -> r.getBodyAsString().contains(TOKEN) || r.getUrl().contains(TOKEN) || r.getAllHeaderKeys().stream()
+                .anyMatch(h -> String.valueOf(r.getHeaders().getHeader(h).values()).contains(TOKEN))).toList();
     }
 
     static String[] concat(String[] a, String[] b) {
