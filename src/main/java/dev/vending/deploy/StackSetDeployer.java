@@ -282,23 +282,28 @@ public record StackSetDeployer(AwsSettings settings, DeployContext context, Depl
             return explicit;
         }
 
-        /** VpcId or SubnetIds declared without a default and given for this region by nothing. */
+        /**
+         * VpcId or SubnetIds declared and given for this region by nothing. As a single-stack deploy does,
+         * vending then passes each target's default network explicitly (visible in the overrides and the
+         * stacks' parameters) rather than leaving the lookup to the template's DefaultNetwork function.
+         */
         boolean needsNetwork(String region) {
             Map<String, String> explicit = given(region);
-            return t.has(FleetTemplate.P_VPC) && t.params().get(FleetTemplate.P_VPC).defaultValue() == null && !explicit.containsKey(FleetTemplate.P_VPC)
-                    || t.has(FleetTemplate.P_SUBNETS) && t.params().get(FleetTemplate.P_SUBNETS).defaultValue() == null
-                    && !explicit.containsKey(FleetTemplate.P_SUBNETS);
+            return t.has(FleetTemplate.P_VPC) && !explicit.containsKey(FleetTemplate.P_VPC)
+                    || t.has(FleetTemplate.P_SUBNETS) && !explicit.containsKey(FleetTemplate.P_SUBNETS);
         }
 
         /** The target's default VPC and its subnets (or the subnets of the VPC given for the region). */
         Map<String, String> network(Clients c, StackSetTargets.Target target) {
             Ec2Api ec2 = new Ec2Api(c.ec2());
             String vpc = given(target.region()).get(FleetTemplate.P_VPC);
-            if (vpc == null) {
+            boolean defaultVpc = vpc == null;
+            if (defaultVpc) {
                 vpc = ec2.defaultVpc().orElseThrow(() -> new BadInput("--region-parameter", target + " has no default VPC; pass --region-parameter "
                         + target.region() + ":VpcId=VPC_ID and --region-parameter " + target.region() + ":SubnetIds=SUBNET_ID,SUBNET_ID"));
             }
-            List<String> subnets = ec2.subnetsOf(vpc);
+            // the default VPC's default subnets only (DefaultForAz), as the template's own lookup and a single-stack deploy take
+            List<String> subnets = defaultVpc ? ec2.defaultSubnetsOf(vpc) : ec2.subnetsOf(vpc);
             if (subnets.isEmpty()) {
                 throw new BadInput("--region-parameter", "VPC " + vpc + " in " + target + " has no subnets; pass --region-parameter "
                         + target.region() + ":SubnetIds=SUBNET_ID,SUBNET_ID");
