@@ -287,7 +287,7 @@ public final class FleetTemplate {
             CacheEmptier.add(t, cache, k.hasCache(), logs);
         }
 
-        IamRole role = instanceRole(createSecret, tokenParam, logs, cache, k.hasCache(), elastic, spec.security());
+        IamRole role = instanceRole(createSecret, tokenParam, logs, cache, k.hasCache(), elastic, spec.security(), spec.autoscaler() != null);
         fleetTags.forEach(role::tag);
         t.add(role);
         if (spec.security().jobRole() != null) {
@@ -345,7 +345,7 @@ public final class FleetTemplate {
     }
 
     private static IamRole instanceRole(Condition createSecret, Parameter tokenParam, LogGroup logs, S3Bucket cache,
-            Condition hasCache, Elasticity elastic, SecuritySettings security) {
+            Condition hasCache, Elasticity elastic, SecuritySettings security, boolean autoscalerManager) {
         IamRole role = new IamRole("RunnerRole")
                 .description("vending runner instances: token, cache, logs, own lifecycle, Session Manager")
                 .assumeRolePolicy(PolicyDocument.of(new Statement(null, "Allow", Map.of("Service", "ec2.amazonaws.com"),
@@ -379,8 +379,10 @@ public final class FleetTemplate {
         statements.add(Statement.allow("OwnLifecycleActions",
                 List.of("autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat"), List.of(groupArn)));
         statements.addAll(elastic.statements(groupArn));
-        // the stack's own ARN (with its unique id): signals reach this stack's resources only
-        statements.add(Statement.allow("SignalOwnStack", List.of("cloudformation:SignalResource"), List.of(Fn.ref("AWS::StackId"))));
+        // the stack's own ARN (with its unique id): signals reach this stack's resources only; DescribeStacks gives a
+        // failed bootstrap the start of the current stack operation (docs/lifecycle.md)
+        statements.add(Statement.allow("OwnStack", List.of("cloudformation:SignalResource", "cloudformation:DescribeStacks"),
+                List.of(Fn.ref("AWS::StackId"))));
         // each instance tags itself with its runner tags (its purchase option is known only on the instance):
         // instances of this stack, that one tag key only
         Map<String, Object> ownTag = new LinkedHashMap<>();
@@ -395,6 +397,11 @@ public final class FleetTemplate {
         // a failed bootstrap counts the fleet's failed and registered bootstraps in its own log group, to tell a bad
         // instance (abandon, the group replaces it) from a systematic failure (signal FAILURE): docs/lifecycle.md
         statements.add(Statement.allow("CountFleetBootstraps", List.of("logs:FilterLogEvents"), List.of(Fn.getAtt(logs, "Arn"))));
+        // ... and signals FAILURE only from an instance of the group's current launch template version; this
+        // Describe action takes no resource type, so Resource is "*" (the autoscaler manager's DescribeWorkers has it)
+        if (!autoscalerManager) {
+            statements.add(Statement.allow("ReadLaunchTemplateVersions", List.of("autoscaling:DescribeAutoScalingGroups"), List.of("*")));
+        }
         if (cache != null) {
             Statement objects = Statement.allow("CacheObjects", List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"),
                     List.of(Fn.sub("${CacheBucket.Arn}/*")));
