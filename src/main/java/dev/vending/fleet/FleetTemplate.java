@@ -47,6 +47,8 @@ public final class FleetTemplate {
     public static final String P_RUNNER_COUNT = "RunnerCount";
     public static final String P_MIN = "MinRunners";
     public static final String P_MAX = "MaxRunners";
+    /** MinRunners' values, 0 to {@link Capacity#LIMIT} (5000), each written one way only. */
+    static final String MIN_RUNNERS_PATTERN = "^(0|[1-9][0-9]{0,2}|[1-4][0-9]{3}|5000)$";
     public static final String P_IMAGE = "ImageId";
 
     public static final String ASG = "RunnerGroup";
@@ -97,8 +99,12 @@ public final class FleetTemplate {
         Parameter count = t.add(Parameter.number(P_RUNNER_COUNT).group(gCapacity).label("Runner instances")
                 .description("Desired number of runner instances" + (spec.schedule() != null ? " until the first scheduled start or stop" : ""))
                 .defaultValue(spec.capacity().desired()).minValue(0).maxValue(Capacity.LIMIT));
-        Parameter min = t.add(Parameter.number(P_MIN).group(gCapacity).label("Minimum instances")
-                .description("Fewest instances the group keeps").defaultValue(spec.capacity().min()).minValue(0).maxValue(Capacity.LIMIT));
+        // A String with one spelling per number (0 to Capacity.LIMIT, no sign, no leading zero, no fraction): the rule
+        // ScalingCanScaleOut compares it with '0' as text, which a Number parameter would pass as typed ("00", "+0").
+        Parameter min = t.add(Parameter.string(P_MIN).group(gCapacity).label("Minimum instances")
+                .description("Fewest instances the group keeps (0 to " + Capacity.LIMIT + ")")
+                .defaultValue(Integer.toString(spec.capacity().min())).allowedPattern(MIN_RUNNERS_PATTERN)
+                .constraintDescription("a whole number from 0 to " + Capacity.LIMIT + ", written without leading zeros or a sign"));
         Parameter max = t.add(Parameter.number(P_MAX).group(gCapacity).label("Maximum instances")
                 .description("Most instances the group may run; keep it above the runner count, since rolling updates "
                         + "launch new runners before draining old ones")
@@ -187,7 +193,7 @@ public final class FleetTemplate {
                     .minSize(s.runners()).maxSize(elastic.startMax(Fn.ref(max)))
                     .desiredCapacity(s.runners()).recurrence(s.start()).timeZone(s.timeZone())).onlyIf(s.condition());
             t.add(new ScheduledAction("ScheduledStop").autoScalingGroupName(Fn.ref(asg))
-                    .minSize(0).maxSize(elastic.stopMax()).desiredCapacity(0).recurrence(s.stop()).timeZone(s.timeZone()))
+                    .minSize(0).maxSize(elastic.stopMax(Fn.ref(max))).desiredCapacity(0).recurrence(s.stop()).timeZone(s.timeZone()))
                     .onlyIf(s.condition());
         }
         elastic.addPolicy(t, Fn.ref(asg));
