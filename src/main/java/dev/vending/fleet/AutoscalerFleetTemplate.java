@@ -66,7 +66,8 @@ final class AutoscalerFleetTemplate {
                 Statement.allow("ScaleWorkerGroup", List.of("autoscaling:SetDesiredCapacity",
                         "autoscaling:TerminateInstanceInAutoScalingGroup", "autoscaling:SuspendProcesses"),
                         List.of(Fn.sub(workerArn))),
-                // these Describe calls support no resource-level permissions (Resource must be "*")
+                // these Describe calls support no resource-level permissions (Resource must be "*");
+                // DescribeAutoScalingGroups also serves the failed bootstrap's launch template check (docs/lifecycle.md)
                 Statement.allow("DescribeWorkers", List.of("autoscaling:DescribeAutoScalingGroups",
                         "autoscaling:DescribeAutoScalingInstances", "ec2:DescribeInstances"), List.of("*")),
                 Statement.allow("ReadManagerSetup", List.of("ssm:GetParameter"),

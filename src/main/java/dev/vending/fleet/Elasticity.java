@@ -7,7 +7,6 @@ import java.util.Map;
 import dev.vending.cfn.CfnProperty;
 import dev.vending.cfn.Condition;
 import dev.vending.cfn.Fn;
-import dev.vending.cfn.Intrinsic;
 import dev.vending.cfn.Parameter;
 import dev.vending.cfn.Rule;
 import dev.vending.cfn.Template;
@@ -29,8 +28,6 @@ record Elasticity(FleetSpec spec, Condition hasScaling, Condition onJobs, Condit
     static final String P_MODE = "ScalingMode";
     static final String P_TARGET = "ScalingTarget";
     static final int DEFAULT_TARGET = 75;
-    /** Zero as a console user may type it into a Number parameter (CloudFormation passes the text as typed). */
-    static final List<String> ZERO_SPELLINGS = List.of("0", "00", "000", "0.0", "-0");
 
     static Elasticity fixed(FleetSpec spec) {
         return new Elasticity(spec, null, null, null);
@@ -53,11 +50,11 @@ record Elasticity(FleetSpec spec, Condition hasScaling, Condition onJobs, Condit
                 .defaultValue(s == null ? DEFAULT_TARGET : s.target()).minValue(1).maxValue(100));
         Condition has = t.add(new Condition("HasScaling", Fn.not(Fn.equalTo(Fn.ref(P_MODE), "none"))));
         // A group at 0 publishes no metric and never scales out by itself: with a scaling mode, MinRunners 0 needs a
-        // schedule whose start brings the group back (ScheduleRunners is at least 1). The ways a console user
-        // writes zero in a Number field are listed, since a rule compares text.
+        // schedule whose start brings the group back (ScheduleRunners is at least 1). MinRunners' AllowedPattern
+        // has one spelling of zero, so comparing text is exact.
         t.add(new Rule("ScalingCanScaleOut", null, List.of(new Rule.Assertion(
                 Fn.not(Fn.and(Fn.not(Fn.equalTo(Fn.ref(P_MODE), "none")),
-                        new Intrinsic("Fn::Contains", List.of(ZERO_SPELLINGS, Fn.ref(FleetTemplate.P_MIN))),
+                        Fn.equalTo(Fn.ref(FleetTemplate.P_MIN), "0"),
                         Fn.or(Fn.equalTo(Fn.ref("ScheduleStart"), ""), Fn.equalTo(Fn.ref("ScheduleStop"), "")))),
                 "With a scaling mode, set MinRunners to 1 or more, or give a schedule (ScheduleStart and ScheduleStop): "
                         + "a group at 0 instances publishes no metric and never scales out by itself."))));
@@ -114,9 +111,14 @@ record Elasticity(FleetSpec spec, Condition hasScaling, Condition onJobs, Condit
         return full() ? Fn.ifThen(hasScaling, max, Fn.ifThen(defaultScheduleRunners, max, Capacity.MAX_LIMIT)) : max;
     }
 
-    /** Scheduled stop: maximum 0 with scaling (nights are 0/0), else left alone. */
-    Object stopMax() {
-        return full() ? Fn.ifThen(hasScaling, 0, Fn.NO_VALUE) : spec.scaling() == null ? null : 0;
+    /**
+     * Scheduled stop's MaxSize: 0 with scaling (nights are 0/0). Without scaling the stop puts back MaxRunners, which
+     * the full template's start may have raised (see {@link #startMax}): a later switch to a scaling mode must not
+     * find the group's MaxSize at that limit (CloudFormation sets MaxSize only when the template's value changes).
+     * The generated template does the same, so both create the same actions (FullTemplateDifferentialTest).
+     */
+    Object stopMax(Object max) {
+        return full() ? Fn.ifThen(hasScaling, 0, max) : spec.scaling() == null ? max : 0;
     }
 
     /** Instance role statements: publish the job-slot metric (its namespace only), protect itself (its group only). */

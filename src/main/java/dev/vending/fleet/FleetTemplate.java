@@ -47,6 +47,8 @@ public final class FleetTemplate {
     public static final String P_RUNNER_COUNT = "RunnerCount";
     public static final String P_MIN = "MinRunners";
     public static final String P_MAX = "MaxRunners";
+    /** MinRunners' values, 0 to {@link Capacity#LIMIT} (5000), each written one way only. */
+    static final String MIN_RUNNERS_PATTERN = "^(0|[1-9][0-9]{0,2}|[1-4][0-9]{3}|5000)$";
     public static final String P_IMAGE = "ImageId";
 
     public static final String ASG = "RunnerGroup";
@@ -95,8 +97,12 @@ public final class FleetTemplate {
         Parameter count = t.add(Parameter.number(P_RUNNER_COUNT).group(gCapacity).label("Runner instances")
                 .description("Desired number of runner instances" + (spec.schedule() != null ? " until the first scheduled start or stop" : ""))
                 .defaultValue(spec.capacity().desired()).minValue(0).maxValue(Capacity.LIMIT));
-        Parameter min = t.add(Parameter.number(P_MIN).group(gCapacity).label("Minimum instances")
-                .description("Fewest instances the group keeps").defaultValue(spec.capacity().min()).minValue(0).maxValue(Capacity.LIMIT));
+        // A String with one spelling per number (0 to Capacity.LIMIT, no sign, no leading zero, no fraction): the rule
+        // ScalingCanScaleOut compares it with '0' as text, which a Number parameter would pass as typed ("00", "+0").
+        Parameter min = t.add(Parameter.string(P_MIN).group(gCapacity).label("Minimum instances")
+                .description("Fewest instances the group keeps (0 to " + Capacity.LIMIT + ")")
+                .defaultValue(Integer.toString(spec.capacity().min())).allowedPattern(MIN_RUNNERS_PATTERN)
+                .constraintDescription("a whole number from 0 to " + Capacity.LIMIT + ", written without leading zeros or a sign"));
         Parameter max = t.add(Parameter.number(P_MAX).group(gCapacity).label("Maximum instances")
                 .description("Most instances the group may run; keep it above the runner count, since rolling updates "
                         + "launch new runners before draining old ones")
@@ -186,7 +192,7 @@ public final class FleetTemplate {
                     .minSize(s.runners()).maxSize(elastic.startMax(Fn.ref(max)))
                     .desiredCapacity(s.runners()).recurrence(s.start()).timeZone(s.timeZone())).onlyIf(s.condition());
             t.add(new ScheduledAction("ScheduledStop").autoScalingGroupName(Fn.ref(asg))
-                    .minSize(0).maxSize(elastic.stopMax()).desiredCapacity(0).recurrence(s.stop()).timeZone(s.timeZone()))
+                    .minSize(0).maxSize(elastic.stopMax(Fn.ref(max))).desiredCapacity(0).recurrence(s.stop()).timeZone(s.timeZone()))
                     .onlyIf(s.condition());
         }
         elastic.addPolicy(t, Fn.ref(asg));
@@ -302,7 +308,7 @@ public final class FleetTemplate {
             CacheEmptier.add(t, cache, k.hasCache(), logs);
         }
 
-        IamRole role = instanceRole(createSecret, tokenParam, logs, cache, k.hasCache(), elastic, spec.security());
+        IamRole role = instanceRole(createSecret, tokenParam, logs, cache, k.hasCache(), elastic, spec.security(), spec.autoscaler() != null);
         fleetTags.forEach(role::tag);
         t.add(role);
         if (spec.security().jobRole() != null) {
@@ -360,7 +366,7 @@ public final class FleetTemplate {
     }
 
     private static IamRole instanceRole(Condition createSecret, Parameter tokenParam, LogGroup logs, S3Bucket cache,
-            Condition hasCache, Elasticity elastic, SecuritySettings security) {
+            Condition hasCache, Elasticity elastic, SecuritySettings security, boolean autoscalerManager) {
         IamRole role = new IamRole("RunnerRole")
                 .description("vending runner instances: token, cache, logs, own lifecycle, Session Manager")
                 .assumeRolePolicy(PolicyDocument.of(new Statement(null, "Allow", Map.of("Service", "ec2.amazonaws.com"),
@@ -394,8 +400,10 @@ public final class FleetTemplate {
         statements.add(Statement.allow("OwnLifecycleActions",
                 List.of("autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat"), List.of(groupArn)));
         statements.addAll(elastic.statements(groupArn));
-        // the stack's own ARN (with its unique id): signals reach this stack's resources only
-        statements.add(Statement.allow("SignalOwnStack", List.of("cloudformation:SignalResource"), List.of(Fn.ref("AWS::StackId"))));
+        // the stack's own ARN (with its unique id): signals reach this stack's resources only; DescribeStacks gives a
+        // failed bootstrap the start of the current stack operation (docs/lifecycle.md)
+        statements.add(Statement.allow("OwnStack", List.of("cloudformation:SignalResource", "cloudformation:DescribeStacks"),
+                List.of(Fn.ref("AWS::StackId"))));
         // each instance tags itself with its runner tags (its purchase option is known only on the instance):
         // instances of this stack, that one tag key only
         Map<String, Object> ownTag = new LinkedHashMap<>();
@@ -410,6 +418,11 @@ public final class FleetTemplate {
         // a failed bootstrap counts the fleet's failed and registered bootstraps in its own log group, to tell a bad
         // instance (abandon, the group replaces it) from a systematic failure (signal FAILURE): docs/lifecycle.md
         statements.add(Statement.allow("CountFleetBootstraps", List.of("logs:FilterLogEvents"), List.of(Fn.getAtt(logs, "Arn"))));
+        // ... and signals FAILURE only from an instance of the group's current launch template version; this
+        // Describe action takes no resource type, so Resource is "*" (the autoscaler manager's DescribeWorkers has it)
+        if (!autoscalerManager) {
+            statements.add(Statement.allow("ReadLaunchTemplateVersions", List.of("autoscaling:DescribeAutoScalingGroups"), List.of("*")));
+        }
         if (cache != null) {
             Statement objects = Statement.allow("CacheObjects", List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"),
                     List.of(Fn.sub("${CacheBucket.Arn}/*")));

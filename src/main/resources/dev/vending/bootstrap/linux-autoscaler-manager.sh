@@ -27,7 +27,8 @@ VENDING_EOF
   # service or terminating; a newer one (Pending) is never waited for, so two cannot wait for each other.
   cat >/usr/local/sbin/vending-await-previous-manager <<'VENDING_EOF'
 #!/bin/bash
-# usage: vending-await-previous-manager GROUP SELF_INSTANCE_ID [--once]; --once: exit 1 at once if one is there
+# usage: vending-await-previous-manager GROUP SELF_INSTANCE_ID --wait|--once
+# --once exits 0: none there, 1: one there, 2: group unreadable; never polls (VENDING_AWAIT_POLL_SECONDS is the unit's)
 set -u
 group=$1 self=$2 once=$3 waited=0
 query="AutoScalingGroups[0].Instances[?InstanceId!='$self' && (LifecycleState=='InService' || starts_with(LifecycleState, 'Terminating'))].InstanceId"
@@ -37,6 +38,7 @@ while :; do
     if [ "$once" = --once ]; then echo "previous runner manager still there: $older"; exit 1; fi
     if [ $((waited % 300)) -eq 0 ]; then echo "waiting for the previous runner manager ($older) to drain and go"; fi
   else
+    if [ "$once" = --once ]; then echo "cannot read the manager group $group"; exit 2; fi
     echo "cannot read the manager group $group; retrying"
   fi
   sleep "$VENDING_AWAIT_POLL_SECONDS"
@@ -56,13 +58,13 @@ ExecStartPre=/usr/local/bin/gitlab-runner fleeting --config /etc/gitlab-runner/c
 UNIT
 }
 # The bootstrap's start of the runner service (see vending_manager_setup): it waits for the start, and so
-# checks it, unless a previous manager is still draining; then the start waits in the background and the
-# bootstrap signals at once (this manager is registered; the update need not wait for the old one's drain).
+# checks it, unless a previous manager may still be draining (or the group is unreadable); then the start waits
+# in the background and the bootstrap signals at once (the update need not wait for the old one's drain).
 vending_start_runner() {
-  if /usr/local/sbin/vending-await-previous-manager "$VENDING_MANAGER_ASG" "$INSTANCE_ID" --once; then
-    systemctl restart gitlab-runner
-  else
-    log "the previous runner manager is still draining: this one starts taking jobs when it is gone"
-    systemctl restart --no-block gitlab-runner
-  fi
+  local rc=0
+  /usr/local/sbin/vending-await-previous-manager "$VENDING_MANAGER_ASG" "$INSTANCE_ID" --once || rc=$?
+  if [ $rc = 0 ]; then systemctl restart gitlab-runner; return; fi
+  if [ $rc = 1 ]; then log "the previous runner manager is still draining: this one starts taking jobs when it is gone"
+  else log "cannot read the manager group: the runner starts when no previous manager is left"; fi
+  systemctl restart --no-block gitlab-runner
 }

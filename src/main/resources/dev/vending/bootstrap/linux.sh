@@ -33,19 +33,27 @@ signal() {
     --unique-id "$INSTANCE_ID" --status "$1" || true
 }
 # One FAILURE signal fails the whole stack operation at once, so one bad instance (a Spot instance reclaimed
-# while booting, a bad host) only abandons its launch and the group replaces it. Failures are systematic, and
-# worth stopping the deploy for, when the fleet's log group has this and at least two more in the last hour
-# and no runner registered in that hour (docs/lifecycle.md). Unknown counts are not systematic: the timeout stays.
+# while booting, a bad host) only abandons its launch and the group replaces it. Systematic (docs/lifecycle.md):
+# this and 2 more failures since the stack operation began (at most 1 h ago), no runner registered since, and
+# this instance of the group's launch template version (not a rollback's leftover). Unknown is not.
 systematic() {
-  local since failed registered
+  local since began v mine current failed registered
   since=$(( ($(date +%s) - 3600) * 1000 ))
+  began=$(aws cloudformation describe-stacks --stack-name "$VENDING_STACK" \
+    --query 'Stacks[0].LastUpdatedTime || Stacks[0].CreationTime' --output text) && began=$(date -u -d "$began" +%s%3N) || return 1
+  if [ "$began" -gt "$since" ]; then since=$began; fi
+  v=$(aws autoscaling describe-auto-scaling-groups --auto-scaling-group-names "$VENDING_ASG" --output text --query "AutoScalingGroups[0].\
+[Instances[?InstanceId=='$INSTANCE_ID']|[0].LaunchTemplate.Version,MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.Version]") || return 1
+  read -r mine current <<<"$v"
+  if [ "$mine" != "$current" ]; then log "launch template version $mine, the group's $current"; return 1; fi
   failed=$(logged "$since" '"bootstrap FAILED"') && registered=$(logged "$since" '"registered (concurrency"') || return 1
-  log "the fleet's last hour: $failed failed bootstraps, $registered registered runners"
+  log "since the stack operation began: $failed failed bootstraps, $registered registered"
   [ "$failed" -ge 3 ] && [ "$registered" -eq 0 ] && log "systematic failure: signalling FAILURE to CloudFormation"
 }
+# json: with text output the CLI applies --query to each page
 logged() {
   aws logs filter-log-events --log-group-name "$VENDING_LOG_GROUP" --start-time "$1" --filter-pattern "$2" \
-    --query 'length(events)' --output text | grep -x '[0-9][0-9]*'
+    --query 'length(events)' --output json | grep -x '[0-9][0-9]*'
 }
 
 IMDS=http://169.254.169.254/latest
@@ -228,9 +236,10 @@ WantedBy=multi-user.target
 UNIT
 systemctl daemon-reload
 systemctl enable gitlab-runner vending-unregister vending-watcher
+# Before the runner: ordered After= it, the watcher would wait for a queued start (docs/docker-autoscaler.md)
+systemctl start vending-unregister vending-watcher
 # A fleet shape may start the runner its own way (the docker-autoscaler manager waits for its predecessor).
 if declare -F vending_start_runner >/dev/null; then vending_start_runner; else systemctl restart gitlab-runner; fi
-systemctl start vending-unregister vending-watcher
 gitlab-runner verify >/dev/null
 
 log "runner $RUNNER_NAME registered (concurrency $VENDING_CONCURRENCY); ready: completing the launch lifecycle action"

@@ -37,18 +37,39 @@ function Signal([string]$Status) {
 }
 # One FAILURE signal fails the whole stack operation at once, so one bad instance only abandons its launch and
 # the group replaces it. Systematic (stop the deploy): this and at least two more failed bootstraps in the fleet's
-# log group in the last hour and no runner registered in it (docs/lifecycle.md). Unknown counts are not systematic.
+# log group since the current stack operation began (at most an hour back), no runner registered since, and this
+# instance runs the group's current launch template version (not one a rollback leaves behind): docs/lifecycle.md.
+# Unknown is not systematic.
 function Test-Systematic {
   try {
     $since = [DateTimeOffset]::UtcNow.AddHours(-1).ToUnixTimeMilliseconds()
-    $failed = @(Get-CWLFilteredLogEvent -Region $VendingRegion -LogGroupName $VendingLogGroup -StartTime $since `
-      -FilterPattern '"bootstrap FAILED"').Count
-    $registered = @(Get-CWLFilteredLogEvent -Region $VendingRegion -LogGroupName $VendingLogGroup -StartTime $since `
-      -FilterPattern '"registered (concurrency"').Count
+    $stack = Get-CFNStack -Region $VendingRegion -StackName $VendingStack
+    $began = $stack.LastUpdatedTime
+    if (-not $began -or $began.Year -lt 2000) { $began = $stack.CreationTime } # never updated
+    $began = ([DateTimeOffset]$began).ToUnixTimeMilliseconds()
+    if ($began -gt $since) { $since = $began }
+    $group = Get-ASAutoScalingGroup -Region $VendingRegion -AutoScalingGroupName $VendingAsg
+    $mine = ($group.Instances | Where-Object InstanceId -eq $InstanceId).LaunchTemplate.Version
+    $current = $group.MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.Version
+    if (-not $mine -or $mine -ne $current) { Log "launch template version $mine, the group's $current"; return $false }
+    $failed = Measure-Logged $since '"bootstrap FAILED"'
+    $registered = Measure-Logged $since '"registered (concurrency"'
   } catch { Log "could not count the fleet's failed bootstraps: $($_.Exception.Message)"; return $false }
-  Log "the fleet's last hour: $failed failed bootstraps, $registered registered runners"
+  Log "since the stack operation began: $failed failed bootstraps, $registered registered"
   if ($failed -ge 3 -and $registered -eq 0) { Log 'systematic failure: signalling FAILURE to CloudFormation'; return $true }
   $false
+}
+# Every page: FilterLogEvents pages may be partial or empty before the last (its NextToken says whether more follow).
+function Measure-Logged([long]$Since, [string]$Pattern) {
+  $n = 0
+  $token = $null
+  do {
+    $page = Get-CWLFilteredLogEvent -Region $VendingRegion -LogGroupName $VendingLogGroup -StartTime $Since `
+      -FilterPattern $Pattern -NextToken $token -Select '*'
+    $n += @($page.Events).Count
+    $token = $page.NextToken
+  } while ($token)
+  $n
 }
 function Download([string]$Url, [string]$File) {
   try { Invoke-WebRequest -UseBasicParsing -Uri $Url -OutFile $File -TimeoutSec 300 }

@@ -136,10 +136,67 @@ class SignalsAndScheduleTest {
         assertTrue(minInService < startMax, what + ": an update inside the window keeps MinInstancesInService below MaxSize");
         assertEquals("0", String.valueOf(stop.get("MinSize")), what);
         assertEquals("0", String.valueOf(stop.get("DesiredCapacity")), what);
-        assertEquals(elastic, stop.containsKey("MaxSize"), what);
         if (elastic) {
             assertEquals("0", String.valueOf(stop.get("MaxSize")), what + ": nothing scales out at night");
+        } else if (stop.containsKey("MaxSize")) {
+            // the full template: the stop puts back the group's own MaxSize (MaxRunners), whatever the start raised it to
+            assertEquals(String.valueOf(e.properties(FleetTemplate.ASG).get("MaxSize")), String.valueOf(stop.get("MaxSize")), what);
         }
+    }
+
+    /**
+     * Auto Scaling's scheduled actions set the group's bounds when they run; CloudFormation sets the group's MaxSize
+     * only when the template's value changes. So whatever a night leaves in MaxSize stays after a stack update that
+     * switches scaling on: the full template's stop puts back MaxRunners (with MinSize and DesiredCapacity 0, always
+     * valid), so a policy never scales beyond MaxRunners because a schedule once raised the bound to its limit.
+     */
+    @Test
+    void aNightWithoutScalingLeavesTheGroupAtMaxRunnersForALaterSwitchToScaling() {
+        FleetSpec fixed = FleetSpec.builder().runners(1).scheduleStart(START).scheduleStop(STOP).scheduleRunners(40).build();
+        // ScheduleRunners other than its default (40): without scaling the start's MaxSize is the template's limit
+        Map<String, Object> p = new HashMap<>(Map.of("ScheduleStart", START, "ScheduleStop", STOP, "ScheduleRunners", "30",
+                FleetTemplate.P_MAX, "60", FleetTemplate.P_RUNNER_COUNT, "0", FleetTemplate.P_MIN, "0"));
+        Evaluated off = evaluate(fixed, true, p);
+        long[] group = bounds(off.properties(FleetTemplate.ASG));
+        group = run(off.properties("ScheduledStart"), group);
+        assertEquals(Capacity.MAX_LIMIT, group[1], "the window raises MaxSize to hold any ScheduleRunners");
+        group = run(off.properties("ScheduledStop"), group);
+        assertEquals(0, group[2]);
+        assertEquals(60, group[1], "the night puts MaxSize back to MaxRunners");
+        // the update that switches scaling on: the group's MaxSize in the template is unchanged (Ref MaxRunners), so
+        // CloudFormation leaves the group's actual MaxSize as the night left it
+        p.put(Elasticity.P_MODE, "cpu");
+        Evaluated on = evaluate(fixed, true, p);
+        assertEquals(String.valueOf(off.properties(FleetTemplate.ASG).get("MaxSize")), String.valueOf(on.properties(FleetTemplate.ASG).get("MaxSize")));
+        assertEquals(60, group[1], "the policy's limit is MaxRunners");
+        group = run(on.properties("ScheduledStart"), group);
+        assertEquals(60, group[1], "with scaling the window is [ScheduleRunners, MaxRunners]");
+        group = run(on.properties("ScheduledStop"), group);
+        assertEquals(0, group[1], "nights are 0/0 with scaling");
+        // and back off: the next start raises MaxSize again, the stop restores it
+        p.put(Elasticity.P_MODE, "none");
+        Evaluated again = evaluate(fixed, true, p);
+        group = run(again.properties("ScheduledStop"), run(again.properties("ScheduledStart"), group));
+        assertEquals(60, group[1]);
+    }
+
+    /** [MinSize, MaxSize, DesiredCapacity] of a group or of the properties an action sets. */
+    private static long[] bounds(Map<String, Object> props) {
+        return new long[] {Long.parseLong(String.valueOf(props.get("MinSize"))), Long.parseLong(String.valueOf(props.get("MaxSize"))),
+                Long.parseLong(String.valueOf(props.get("DesiredCapacity")))};
+    }
+
+    /** A scheduled action as Auto Scaling runs it: the properties it has replace the group's; the result must be valid. */
+    private static long[] run(Map<String, Object> action, long[] group) {
+        String[] keys = {"MinSize", "MaxSize", "DesiredCapacity"};
+        long[] next = group.clone();
+        for (int i = 0; i < keys.length; i++) {
+            if (action.containsKey(keys[i])) {
+                next[i] = Long.parseLong(String.valueOf(action.get(keys[i])));
+            }
+        }
+        assertTrue(next[0] <= next[2] && next[2] <= next[1], "Auto Scaling refuses bounds that do not hold the size: " + List.of(next[0], next[1], next[2]));
+        return next;
     }
 
     @Test
@@ -161,11 +218,17 @@ class SignalsAndScheduleTest {
                     .runners(2).build();
             List<String> modes = os == OperatingSystem.LINUX ? List.of("cpu", "jobs") : List.of("cpu");
             for (String mode : modes) {
-                for (String zero : Elasticity.ZERO_SPELLINGS) {
-                    Map<String, Object> p = Map.of(Elasticity.P_MODE, mode, FleetTemplate.P_MIN, zero, FleetTemplate.P_RUNNER_COUNT, "0",
+                Map<String, Object> zero = Map.of(Elasticity.P_MODE, mode, FleetTemplate.P_MIN, "0", FleetTemplate.P_RUNNER_COUNT, "0",
+                        "ScheduleStart", "");
+                CfnEvaluator.Rejected r = assertThrows(CfnEvaluator.Rejected.class, () -> evaluate(spec, true, zero), os + " " + mode);
+                assertTrue(r.getMessage().contains("ScalingCanScaleOut") && r.getMessage().contains("never scales out"), r.getMessage());
+                // other spellings of zero never reach the rule: MinRunners' pattern has one spelling per number
+                // (a Number parameter passes "00", "+0" or ".0" on as typed, which a text comparison misses)
+                for (String other : List.of("00", "0000", "+0", "-0", ".0", "0.0", "0e0", " 0", "0 ")) {
+                    Map<String, Object> p = Map.of(Elasticity.P_MODE, mode, FleetTemplate.P_MIN, other, FleetTemplate.P_RUNNER_COUNT, "0",
                             "ScheduleStart", "");
-                    CfnEvaluator.Rejected r = assertThrows(CfnEvaluator.Rejected.class, () -> evaluate(spec, true, p), os + " " + mode + " " + zero);
-                    assertTrue(r.getMessage().contains("ScalingCanScaleOut") && r.getMessage().contains("never scales out"), r.getMessage());
+                    CfnEvaluator.Rejected bad = assertThrows(CfnEvaluator.Rejected.class, () -> evaluate(spec, true, p), other);
+                    assertTrue(bad.getMessage().contains("Parameter 'MinRunners' must match pattern"), bad.getMessage());
                 }
                 // accepted: a minimum of 1, or a schedule whose start brings the group back (ScheduleRunners >= 1)
                 Evaluated one = evaluate(spec, true, Map.of(Elasticity.P_MODE, mode, FleetTemplate.P_MIN, "1", "ScheduleStart", ""));
@@ -173,6 +236,15 @@ class SignalsAndScheduleTest {
                 Evaluated scheduled = evaluate(spec, true, Map.of(Elasticity.P_MODE, mode, FleetTemplate.P_MIN, "0",
                         FleetTemplate.P_RUNNER_COUNT, "0", "ScheduleStart", START, "ScheduleStop", STOP));
                 assertTrue(scheduled.has("ScheduledStart"));
+            }
+            // the range MinValue/MaxValue gave the Number parameter: 0 to Capacity.LIMIT
+            for (String accepted : List.of("0", "7", "10", "999", "1000", "4999", String.valueOf(Capacity.LIMIT))) {
+                Evaluated e = evaluate(spec, true, Map.of(FleetTemplate.P_MIN, accepted, FleetTemplate.P_RUNNER_COUNT, accepted,
+                        FleetTemplate.P_MAX, String.valueOf(Capacity.MAX_LIMIT)));
+                assertEquals(accepted, String.valueOf(e.properties(FleetTemplate.ASG).get("MinSize")), "the group's MinSize is the text given");
+            }
+            for (String refused : List.of(String.valueOf(Capacity.LIMIT + 1), "9999", "10000", "-1", "1.5", "")) {
+                assertThrows(CfnEvaluator.Rejected.class, () -> evaluate(spec, true, Map.of(FleetTemplate.P_MIN, refused)), refused);
             }
             // without scaling a group at 0 is simply stopped: nothing to refuse
             evaluate(spec, true, Map.of(Elasticity.P_MODE, "none", FleetTemplate.P_MIN, "0", FleetTemplate.P_RUNNER_COUNT, "0",
