@@ -29,12 +29,25 @@ public final class YamlTemplateWriter {
     private YamlTemplateWriter() {
     }
 
+    /**
+     * Block sequences indented under their key; a template that would then exceed CloudFormation's
+     * inline limit is written again with each sequence's "- " at its key's column (the same YAML
+     * document, about 2.4 KB smaller for a full template), so it can still be deployed without an S3 bucket.
+     */
     public static String write(Map<String, Object> tree) {
+        String pretty = write(tree, true);
+        if (pretty.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= Template.INLINE_BODY_LIMIT_BYTES) {
+            return pretty;
+        }
+        return write(tree, false);
+    }
+
+    static String write(Map<String, Object> tree, boolean indentSequences) {
         DumperOptions options = new DumperOptions();
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         options.setIndent(2);
-        options.setIndicatorIndent(2);
-        options.setIndentWithIndicator(true);
+        options.setIndicatorIndent(indentSequences ? 2 : 0);
+        options.setIndentWithIndicator(indentSequences);
         options.setWidth(Integer.MAX_VALUE);
         options.setSplitLines(false);
         options.setExplicitStart(false);

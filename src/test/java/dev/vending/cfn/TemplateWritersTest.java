@@ -145,4 +145,22 @@ class TemplateWritersTest {
         assertEquals(TemplateFormat.YAML.render(a), TemplateFormat.YAML.render(a));
         assertEquals(TemplateFormat.JSON.render(a), TemplateFormat.JSON.render(a));
     }
+
+    @Test
+    void aTemplateOverTheInlineLimitIsWrittenWithUnindentedSequencesAndMeansTheSame() throws Exception {
+        List<Object> items = new java.util.ArrayList<>();
+        for (int i = 0; i < 1500; i++) {
+            items.add(Map.of("Fn::Sub", List.of("item-${X}-" + i, Map.of("X", Map.of("Ref", "AWS::Region")))));
+        }
+        Map<String, Object> big = tree(items);
+        String indented = YamlTemplateWriter.write(big, true);
+        assertTrue(indented.length() > Template.INLINE_BODY_LIMIT_BYTES, "the case must need the fallback: " + indented.length());
+        String written = YamlTemplateWriter.write(big);
+        assertTrue(written.length() < indented.length(), "the fallback is smaller");
+        assertTrue(written.startsWith("V:\n- "), "sequence items at their key's column: " + written.substring(0, 40));
+        assertEquals(CfnYaml.load(indented), CfnYaml.load(written), "the same document as CloudFormation reads it");
+        Map<String, Object> small = tree(List.of("a", "b"));
+        assertEquals(YamlTemplateWriter.write(small, true), YamlTemplateWriter.write(small), "small templates keep indented sequences");
+        assertTrue(YamlTemplateWriter.write(small).startsWith("V:\n  - a\n"), YamlTemplateWriter.write(small));
+    }
 }
