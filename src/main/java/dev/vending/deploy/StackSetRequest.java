@@ -77,6 +77,16 @@ public record StackSetRequest(String name, TemplateSource template, List<String>
                 }
             }
         }
+        for (String region : cleanRegions) {
+            Map<String, String> given = new java.util.HashMap<>(parameters);
+            given.putAll(regionParameters.getOrDefault(region, Map.of()));
+            String subnets = given.get(FleetTemplate.P_SUBNETS);
+            if (subnets != null && !subnets.isBlank() && !given.containsKey(FleetTemplate.P_VPC)) {
+                // the default VPC would be paired with subnets of another VPC, and no template rule can see that
+                throw new BadInput("--region-parameter", "SubnetIds given for " + region + " without their VpcId; give "
+                        + region + ":VpcId=VPC_ID (or --parameter VpcId=VPC_ID) too");
+            }
+        }
         if (!cleanUnits.isEmpty() && template.has(FleetTemplate.P_TOKEN_PARAMETER) && !parameters.containsKey(FleetTemplate.P_TOKEN_PARAMETER)) {
             throw new BadInput("--org-units", "vending cannot store the runner token in the accounts of an organizational unit (auto-deployment "
                     + "adds accounts later, and vending has no role in them); store it as an SSM SecureString in every target account and region "

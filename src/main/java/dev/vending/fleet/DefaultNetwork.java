@@ -86,6 +86,8 @@ final class DefaultNetwork {
                 .zipFile(CacheEmptier.compact(CacheEmptier.code("default_network.py")));
         t.add(function).onlyIf(find);
 
-        t.add(new CustomResource(RESOURCE, "DefaultNetwork", Fn.getAtt(function, "Arn"))).onlyIf(find);
+        // ServiceTimeout (1 to 3600 s, default 3600): a function killed at its 60 s timeout never answers, and
+        // CloudFormation would otherwise wait an hour before failing the stack
+        t.add(new CustomResource(RESOURCE, "DefaultNetwork", Fn.getAtt(function, "Arn")).property("ServiceTimeout", 120)).onlyIf(find);
     }
 }

@@ -67,5 +67,14 @@ class StackSetDeployerTest {
                 List.of("ou-x"), Map.of(), null, Map.of(), Map.of(), null).check()).option());
         new StackSetRequest("s", template, List.of("us-east-1"), List.of(), List.of("ou-ab12-abcdefgh", "r-ab12"), Map.of(), null, Map.of(),
                 Map.of(), null).check();
+        TemplateSource network = TemplateSource.ofBody("Parameters: {VpcId: {Type: String}, SubnetIds: {Type: String}}\n"
+                + "Resources: {Q: {Type: AWS::SQS::Queue}}\n");
+        // subnets without their VPC would be paired with the default VPC: refused before any AWS call
+        assertEquals("--region-parameter", assertThrows(BadInput.class, () -> new StackSetRequest("s", network, List.of("us-east-1"),
+                List.of(), List.of(), Map.of("us-east-1", Map.of("SubnetIds", "subnet-1")), null, Map.of(), Map.of(), null).check()).option());
+        assertThrows(BadInput.class, () -> new StackSetRequest("s", network, List.of("us-east-1"), List.of(), List.of(), Map.of(), null,
+                Map.of("SubnetIds", "subnet-1"), Map.of(), null).check());
+        new StackSetRequest("s", network, List.of("us-east-1"), List.of(), List.of(), Map.of("us-east-1", Map.of("SubnetIds", "subnet-1")),
+                null, Map.of("VpcId", "vpc-1"), Map.of(), null).check();
     }
 }

@@ -97,6 +97,8 @@ class DefaultNetworkTest {
                 Map<String, Object> custom = e.properties(DefaultNetwork.RESOURCE);
                 assertEquals("Custom::DefaultNetwork", e.type(DefaultNetwork.RESOURCE));
                 assertEquals("{GetAtt:" + DefaultNetwork.FUNCTION + ".Arn}", custom.get("ServiceToken"));
+                // a function killed at its timeout never answers: without ServiceTimeout CloudFormation waits 3600 s
+                assertEquals(120L, ((Number) custom.get("ServiceTimeout")).longValue(), "CloudFormation fails the lookup after 2 minutes, not an hour");
                 for (String sg : s.securityGroups()) {
                     assertEquals("{GetAtt:DefaultNetwork.VpcId}", e.properties(sg).get("VpcId"), s.name() + " " + sg);
                 }
